@@ -1,0 +1,64 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { isValidTimeZone } from './domain/time.js';
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  NASHRA_DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (leave it unset for the embedded SQLite)')
+    .optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+  NASHRA_TIMEZONE: z.string().refine(isValidTimeZone, 'not an IANA time zone').default('Asia/Damascus'),
+  NASHRA_CITY: z.string().min(1).default('دمشق'),
+  NASHRA_SITE_NAME: z.string().min(1).default('نشرة'),
+  NASHRA_BASE_URL: z.string().url().optional(),
+  NASHRA_DEFAULT_SECTION: z.string().min(1).default('أخبار'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  mediaDir: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  timeZone: string;
+  city: string;
+  siteName: string;
+  baseUrl: string;
+  defaultSection: string;
+  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {}
+
+/** Every setting validated at start; a bad one is named in a single line. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // An empty variable means "unset", as shells and .env files commonly write it.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`invalid setting ${String(issue.path[0])}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.NASHRA_DATA_DIR);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    mediaDir: resolve(dataDir, 'media'),
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    timeZone: e.NASHRA_TIMEZONE,
+    city: e.NASHRA_CITY,
+    siteName: e.NASHRA_SITE_NAME,
+    baseUrl: (e.NASHRA_BASE_URL ?? `http://${e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
+    defaultSection: e.NASHRA_DEFAULT_SECTION,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,122 @@
+import type { Kysely } from 'kysely';
+import { ArticleInputSchema, type Article, type ArticleInput, type ValidArticleInput } from '../domain/article.js';
+import { blockText, type Block } from '../domain/blocks.js';
+import { NotFoundError, ValidationError } from '../domain/errors.js';
+import {
+  getArticle,
+  insertArticle,
+  setArticleAuthors,
+  setArticleTags,
+  updateArticleRow,
+  type ArticleRow,
+} from '../store/articles.js';
+import type { Store } from '../store/db.js';
+import { getMediaByIds } from '../store/media.js';
+import type { Database } from '../store/schema.js';
+import { bumpContentVersion } from '../store/siteState.js';
+import { ensureNamed } from '../store/taxonomy.js';
+import { slugify } from '../text/slug.js';
+import type { ContentEvents } from './events.js';
+import { validate } from './validate.js';
+
+type Db = Kysely<Database>;
+
+/** A summary for cards and meta descriptions when the writer gave none: the lead paragraph, cut at a word. */
+export function deriveSummary(body: readonly Block[], max = 220): string | null {
+  const first = body.find((b) => b.type === 'paragraph');
+  if (!first) return null;
+  const text = blockText(first).trim();
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max);
+  return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), max / 2)).trim()}…`;
+}
+
+async function assertMediaExist(db: Db, a: ValidArticleInput): Promise<void> {
+  const ids = [
+    ...(a.lead ? [a.lead.mediaId] : []),
+    ...a.body.flatMap((b) => (b.type === 'image' ? [b.mediaId] : [])),
+  ];
+  const found = await getMediaByIds(db, ids);
+  const missing = ids.find((id) => !found.has(id));
+  if (missing != null) throw new ValidationError(`media ${missing} does not exist`);
+}
+
+async function linkTaxonomy(db: Db, id: number, a: ValidArticleInput): Promise<void> {
+  const tags = [];
+  for (const name of new Set(a.tags)) tags.push(await ensureNamed(db, 'tags', slugify(name), name));
+  const authors = [];
+  for (const name of new Set(a.authors)) authors.push(await ensureNamed(db, 'authors', slugify(name), name));
+  await setArticleTags(db, id, [...new Set(tags.map((t) => t.id))]);
+  await setArticleAuthors(db, id, [...new Set(authors.map((t) => t.id))]);
+}
+
+async function toRow(
+  db: Db,
+  a: ValidArticleInput,
+  now: string,
+  firstPublishedAt: string | null = null,
+): Promise<Omit<ArticleRow, 'created_at'>> {
+  const section = await ensureNamed(db, 'sections', slugify(a.section), a.section);
+  return {
+    slug: slugify(a.headline) || 'article',
+    headline: a.headline,
+    summary: a.summary || deriveSummary(a.body),
+    body: JSON.stringify(a.body),
+    lead_media_id: a.lead?.mediaId ?? null,
+    lead_caption: a.lead?.caption ?? null,
+    lead_credit: a.lead?.credit ?? null,
+    dateline_place: a.datelinePlace ?? null,
+    source_label: a.sourceLabel ?? null,
+    section_id: section.id,
+    status: a.status,
+    published_at: a.publishedAt ?? firstPublishedAt ?? (a.status === 'published' ? now : null),
+    updated_at: now,
+    time_zone: a.timeZone,
+    city: a.city,
+  };
+}
+
+/** Inside a caller's transaction: importers add media and the article atomically. */
+export async function createArticleIn(db: Db, input: ArticleInput, now = new Date().toISOString()): Promise<number> {
+  const a = validate(ArticleInputSchema, input, 'article');
+  await assertMediaExist(db, a);
+  const id = await insertArticle(db, { ...(await toRow(db, a, now)), created_at: now });
+  await linkTaxonomy(db, id, a);
+  await bumpContentVersion(db);
+  return id;
+}
+
+export async function replaceArticleIn(db: Db, id: number, input: ArticleInput, now = new Date().toISOString()) {
+  const a = validate(ArticleInputSchema, input, 'article');
+  const existing = await db.selectFrom('articles').select(['published_at']).where('id', '=', id).executeTakeFirst();
+  if (!existing) throw new NotFoundError(`article ${id} not found`);
+  await assertMediaExist(db, a);
+  // The first publication time stays unless the editor sets another: feeds and sitemaps rely on it.
+  await updateArticleRow(db, id, await toRow(db, a, now, existing.published_at));
+  await linkTaxonomy(db, id, a);
+  await bumpContentVersion(db);
+}
+
+export class ArticleService {
+  constructor(
+    private readonly store: Store,
+    private readonly events: ContentEvents,
+  ) {}
+
+  async create(input: ArticleInput): Promise<Article> {
+    const id = await this.store.db.transaction().execute((trx) => createArticleIn(trx, input));
+    this.events.emit({ type: 'article', id });
+    return (await getArticle(this.store.db, id))!;
+  }
+
+  /** Replaces every field; a changed headline gets a new slug and the old URL answers 301 (the id is stable). */
+  async replace(id: number, input: ArticleInput): Promise<Article> {
+    await this.store.db.transaction().execute((trx) => replaceArticleIn(trx, id, input));
+    this.events.emit({ type: 'article', id });
+    return (await getArticle(this.store.db, id))!;
+  }
+
+  get(id: number): Promise<Article | undefined> {
+    return getArticle(this.store.db, id);
+  }
+}

@@ -1,0 +1,85 @@
+import type { Article, ArticleSummary, Media, Named } from '../domain/article.js';
+import { getArticle, listArticles } from '../store/articles.js';
+import type { Store } from '../store/db.js';
+import { getMediaByIds } from '../store/media.js';
+import { getContentVersion } from '../store/siteState.js';
+import { findNamedBySlug, listSections } from '../store/taxonomy.js';
+
+export interface SectionGroup {
+  section: Named;
+  articles: ArticleSummary[];
+}
+
+export interface ArticlePage {
+  article: Article;
+  /** Media referenced by image blocks in the body, by id. */
+  media: Map<number, Media>;
+  related: ArticleSummary[];
+}
+
+export const PAGE_SIZE = 20;
+
+/** What reader pages show: published content only. */
+export class ReaderService {
+  constructor(private readonly store: Store) {}
+
+  contentVersion(): Promise<string> {
+    return getContentVersion(this.store.db);
+  }
+
+  sections(): Promise<Named[]> {
+    return listSections(this.store.db);
+  }
+
+  async home(perSection = 4): Promise<{ latest: ArticleSummary[]; groups: SectionGroup[] }> {
+    const db = this.store.db;
+    const [latest, sections] = await Promise.all([
+      listArticles(db, { status: 'published', limit: 5 }),
+      listSections(db),
+    ]);
+    const groups = await Promise.all(
+      sections.map(async (section) => ({
+        section,
+        articles: await listArticles(db, { status: 'published', sectionId: section.id, limit: perSection }),
+      })),
+    );
+    return { latest, groups: groups.filter((g) => g.articles.length > 0) };
+  }
+
+  async section(slug: string, page = 1): Promise<{ section: Named; articles: ArticleSummary[]; hasMore: boolean } | undefined> {
+    const section = await findNamedBySlug(this.store.db, 'sections', slug);
+    if (!section) return undefined;
+    const rows = await listArticles(this.store.db, {
+      status: 'published',
+      sectionId: section.id,
+      limit: PAGE_SIZE + 1,
+      offset: (page - 1) * PAGE_SIZE,
+    });
+    return { section, articles: rows.slice(0, PAGE_SIZE), hasMore: rows.length > PAGE_SIZE };
+  }
+
+  async tag(slug: string, page = 1): Promise<{ tag: Named; articles: ArticleSummary[]; hasMore: boolean } | undefined> {
+    const tag = await findNamedBySlug(this.store.db, 'tags', slug);
+    if (!tag) return undefined;
+    const rows = await listArticles(this.store.db, {
+      status: 'published',
+      tagId: tag.id,
+      limit: PAGE_SIZE + 1,
+      offset: (page - 1) * PAGE_SIZE,
+    });
+    return { tag, articles: rows.slice(0, PAGE_SIZE), hasMore: rows.length > PAGE_SIZE };
+  }
+
+  async article(id: number): Promise<ArticlePage | undefined> {
+    const article = await getArticle(this.store.db, id);
+    if (!article || article.status !== 'published') return undefined;
+    const [media, related] = await Promise.all([
+      getMediaByIds(
+        this.store.db,
+        article.body.flatMap((b) => (b.type === 'image' ? [b.mediaId] : [])),
+      ),
+      listArticles(this.store.db, { status: 'published', sectionId: article.section.id, excludeId: id, limit: 4 }),
+    ]);
+    return { article, media, related };
+  }
+}
