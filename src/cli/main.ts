@@ -1,0 +1,61 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError, loadConfig } from '../config.js';
+import { ImportError } from '../ingest/page/read.js';
+import { migrateToLatest, openStore } from '../store/db.js';
+import { importPages } from './importCommand.js';
+import { serve } from './serve.js';
+
+const program = new Command('nashra')
+  .description('Nashra (نشرة): an Arabic-first news publishing platform')
+  .showHelpAfterError()
+  .exitOverride();
+
+program
+  .command('serve')
+  .description('migrate the database and serve the site')
+  .option('--demo', 'load the demo content when the site has no articles yet')
+  .action(async (opts: { demo?: boolean }) => {
+    await serve(loadConfig(), { demo: !!opts.demo });
+  });
+
+program
+  .command('migrate')
+  .description('bring the database schema up to date')
+  .action(async () => {
+    const config = loadConfig();
+    const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    try {
+      const applied = await migrateToLatest(store.db);
+      process.stderr.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'database is up to date\n');
+    } finally {
+      await store.close();
+    }
+  });
+
+const imports = program.command('import').description('bring content in from files');
+imports
+  .command('page')
+  .description('import text dumps of article pages as articles')
+  .argument('<files...>', 'page text files (UTF-8, at most 5 MB each)')
+  .option('--publish', 'publish the articles (default: drafts)')
+  .option('--json', 'print the results as JSON on stdout')
+  .option('--media-dir <dir>', 'where to find the image files the pages name (default: each page file’s folder)')
+  .option('--section <name>', 'section for the articles (default: NASHRA_DEFAULT_SECTION)')
+  .option('--keep-going', 'go on with the next file after a failed one')
+  .action(async (files: string[], opts) => {
+    process.exitCode = await importPages(files, opts);
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) {
+    process.exitCode = e.exitCode;
+  } else if (e instanceof ConfigError || e instanceof ImportError) {
+    process.stderr.write(`nashra: ${String(e.message)}\n`);
+    process.exitCode = 2;
+  } else {
+    process.stderr.write(`nashra: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = 1;
+  }
+}

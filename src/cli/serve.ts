@@ -1,0 +1,30 @@
+import pino from 'pino';
+import type { Config } from '../config.js';
+import { loadDemoContentOnce } from '../demo/load.js';
+import { buildApp } from '../web/app.js';
+import { openServices } from './context.js';
+
+export async function serve(config: Config, opts: { demo: boolean }): Promise<void> {
+  const logger = pino({ level: config.logLevel }, pino.destination(2));
+  const services = await openServices(config);
+  if (opts.demo) {
+    const loaded = await loadDemoContentOnce(services);
+    if (loaded) logger.info({ articles: loaded }, 'demo content loaded');
+  }
+  const app = await buildApp({ services, logger });
+  const address = await app.listen({ port: config.port, host: config.host });
+  process.stdout.write(`Nashra serves ${address}/\n`);
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000).unref();
+    await app.close();
+    await services.store.close();
+    clearTimeout(force);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
