@@ -1,0 +1,77 @@
+import compress from '@fastify/compress';
+import helmet from '@fastify/helmet';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
+import type { Services } from '../services/index.js';
+import { ValidationError, NotFoundError } from '../domain/errors.js';
+import { registerAssets } from './reader/assets.js';
+import { readerRoutes, sendNotFound } from './reader/routes.js';
+import { fixedSecurityHeaders } from './security.js';
+
+export interface AppOptions {
+  services: Services;
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** The whole HTTP app, apart from `listen()`, so tests drive it with `inject()`. */
+export async function buildApp({ services, logger = false }: AppOptions): Promise<FastifyInstance> {
+  const securityHeaders = fixedSecurityHeaders();
+  const app = Fastify({
+    logger,
+    bodyLimit: 1024 * 1024,
+    trustProxy: true,
+    // Readable Arabic slugs make long URLs: 80 letters percent-encode to ~450 characters.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
+    // A malformed percent-escape (`/section/%`) is a page that cannot exist: the Arabic 404, not
+    // the router's JSON 400. Hooks have not run here, so the security headers are set by hand.
+    frameworkErrors: (err, req, reply) => {
+      const r = reply as FastifyReply;
+      securityHeaders(req, r, () => {});
+      if (err.code === 'FST_ERR_BAD_URL') return void sendNotFound(services, req, r);
+      r.code(400).type('application/json; charset=utf-8').send({ error: 'طلب غير صالح' });
+    },
+  });
+
+  await app.register(helmet, {
+    global: false,
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        mediaSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'self'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        upgradeInsecureRequests: services.config.baseUrl.startsWith('https:') ? [] : null,
+      },
+    },
+    // Same-origin pages only; the default would also block our own fonts in some setups.
+    crossOriginEmbedderPolicy: false,
+    hsts: services.config.baseUrl.startsWith('https:'),
+  });
+  app.addHook('onRequest', securityHeaders);
+  await app.register(compress, { global: true, encodings: ['br', 'gzip'], threshold: 1024 });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  await registerAssets(app, services.config);
+  await app.register(readerRoutes, { services });
+
+  app.setNotFoundHandler((req, reply) => sendNotFound(services, req, reply));
+  app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, req, reply) => {
+    if (err instanceof NotFoundError) return sendNotFound(services, req, reply);
+    const status =
+      err instanceof ValidationError ? 400 : err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status >= 500) req.log.error({ err }, 'request failed');
+    reply
+      .code(status)
+      .type('application/json; charset=utf-8')
+      .send({ error: status >= 500 ? 'حدث خطأ في الخادم' : err.message });
+  });
+
+  return app;
+}

@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../../config.js';
+import { encode, sendEncoded, type Encoded } from './pageCache.js';
+
+/** The project root: the same walk works from `src/web/reader` (tests) and `dist/web/reader` (built). */
+function findRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('nashra: package.json not found above the reader assets module');
+    dir = up;
+  }
+  return dir;
+}
+
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+/** Only the faces site.css names: Arabic and Latin subsets, regular and bold. */
+const FONT_FILES = [
+  'noto-naskh-arabic-arabic-400-normal.woff2',
+  'noto-naskh-arabic-arabic-700-normal.woff2',
+  'noto-naskh-arabic-latin-400-normal.woff2',
+  'noto-naskh-arabic-latin-700-normal.woff2',
+];
+
+interface TextAsset {
+  type: string;
+  body: Encoded;
+  hash: string;
+}
+const textAssets = new Map<string, TextAsset>();
+
+/** `/assets/site.css?v=…`: the hash changes with the content, so browsers may keep each version forever. */
+export function assetUrl(name: string): string {
+  const a = textAssets.get(name);
+  return a ? `/assets/${name}?v=${a.hash}` : `/assets/${name}`;
+}
+
+async function fontsizeScript(root: string): Promise<string> {
+  const built = join(root, 'dist/client/fontsize.js');
+  const source = join(root, 'src/web/reader/client/fontsize.ts');
+  const sourceTime = existsSync(source) ? statSync(source).mtimeMs : 0;
+  if (existsSync(built) && statSync(built).mtimeMs >= sourceTime) return readFileSync(built, 'utf8');
+  // Not built, or edited since the build (tests run the TS sources): transpile the one small
+  // file. TypeScript is only a devDependency, hence imported here, off the production path.
+  try {
+    const { default: ts } = await import('typescript');
+    return ts.transpileModule(readFileSync(source, 'utf8'), {
+      compilerOptions: { target: ts.ScriptTarget.ES2020, removeComments: true },
+    }).outputText;
+  } catch (err) {
+    if (existsSync(built)) return readFileSync(built, 'utf8');
+    throw err;
+  }
+}
+
+async function addText(name: string, type: string, content: string): Promise<void> {
+  const body = await encode(content);
+  textAssets.set(name, { type, body, hash: body.etagBase.slice(1, 11) });
+}
+
+export async function registerAssets(app: FastifyInstance, config: Config): Promise<void> {
+  const root = findRoot();
+  await addText('site.css', 'text/css; charset=utf-8', readFileSync(join(root, 'src/web/assets/site.css'), 'utf8'));
+  await addText('fontsize.js', 'text/javascript; charset=utf-8', await fontsizeScript(root));
+
+  const fontDir = join(root, 'node_modules/@fontsource/noto-naskh-arabic/files');
+  const fonts = new Map(FONT_FILES.map((f) => [f, readFileSync(join(fontDir, f))]));
+
+  const route = { compress: false, decompress: false } as const;
+  // Served from memory with our own negotiation: a few small files, asked for on every first visit.
+  app.get<{ Params: { name: string } }>('/assets/:name', route, (req, reply) => {
+    const a = textAssets.get(req.params.name);
+    if (!a) return reply.callNotFound();
+    return sendEncoded(req, reply, a.body, a.type, IMMUTABLE);
+  });
+  // woff2 is already compressed; recompressing would only cost CPU.
+  app.get<{ Params: { name: string } }>('/assets/fonts/:name', route, (req, reply) => {
+    const font = fonts.get(req.params.name);
+    if (!font) return reply.callNotFound();
+    return reply.header('cache-control', IMMUTABLE).type('font/woff2').send(font);
+  });
+
+  // Images are content-addressed (a hash in the name), so they never change under one URL.
+  mkdirSync(config.mediaDir, { recursive: true });
+  await app.register(fastifyStatic, {
+    root: config.mediaDir,
+    prefix: '/media/',
+    decorateReply: false,
+    dotfiles: 'deny',
+    index: false,
+    maxAge: '365d',
+    immutable: true,
+  });
+}

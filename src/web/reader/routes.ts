@@ -1,0 +1,130 @@
+import type {} from '@fastify/compress'; // the `compress` route option's type
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { articlePath } from '../../domain/article.js';
+import type { Services } from '../../services/index.js';
+import { PAGE_CACHE_CONTROL, PageCache, sendPage, type Rendered } from './pageCache.js';
+import { ArticleView } from './views/article.js';
+import { HomeView } from './views/home.js';
+import { renderPage, sectionPath, tagPath, type Site } from './views/layout.js';
+import { ListView } from './views/list.js';
+import { LiveView } from './views/live.js';
+import { NotFoundView } from './views/notFound.js';
+
+// One cache per Services, so sendNotFound (called from app.ts's handlers) shares it.
+const caches = new WeakMap<Services, PageCache>();
+function cacheFor(services: Services): PageCache {
+  let cache = caches.get(services);
+  if (!cache) caches.set(services, (cache = new PageCache(services)));
+  return cache;
+}
+
+async function siteOf(services: Services): Promise<Site> {
+  const { siteName, baseUrl } = services.config;
+  return { name: siteName, baseUrl, sections: await services.reader.sections() };
+}
+
+const MAX_ID = 2 ** 31;
+const MAX_PAGE = 1000;
+const MAX_SLUG = 300;
+
+function parseId(raw: string): number | undefined {
+  if (!/^[1-9]\d{0,9}$/.test(raw)) return undefined;
+  const id = Number(raw);
+  return id <= MAX_ID ? id : undefined;
+}
+
+/** `?page=N`, 1 when absent; undefined (so a 404) for anything else, repeated ones included. */
+function parsePage(query: unknown): number | undefined {
+  const raw = (query as Record<string, unknown> | undefined)?.page;
+  if (raw === undefined) return 1;
+  if (typeof raw !== 'string' || !/^[1-9]\d{0,3}$/.test(raw)) return undefined;
+  const page = Number(raw);
+  return page <= MAX_PAGE ? page : undefined;
+}
+
+const isApi = (url: string) => url === '/api' || url.startsWith('/api/') || url.startsWith('/api?');
+
+export async function sendNotFound(services: Services, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  if (isApi(req.url)) {
+    return reply.code(404).type('application/json; charset=utf-8').send({ error: 'غير موجود' });
+  }
+  // Not a path: one cached 404 page serves every unknown URL.
+  const page = await cacheFor(services).get(req, '404', async () => ({
+    html: renderPage(NotFoundView, { site: await siteOf(services) }),
+    status: 404,
+  }));
+  return sendPage(req, reply, page!);
+}
+
+type SlugParams = { Params: { slug: string } };
+type ArticleParams = { Params: { id: string; slug?: string } };
+
+export async function readerRoutes(app: FastifyInstance, opts: { services: Services }): Promise<void> {
+  const { services } = opts;
+  const cache = cacheFor(services);
+  app.addHook('onClose', async () => {
+    cache.unsubscribe();
+    caches.delete(services);
+  });
+  // Pages carry their own precompressed bodies (the compress hooks would only add work) and
+  // take their security headers precomputed: a cached hit should do little beyond a lookup.
+  const route = { compress: false, decompress: false } as const;
+
+  async function serve(req: FastifyRequest, reply: FastifyReply, key: string, render: () => Promise<Rendered | undefined>) {
+    const page = await cache.get(req, key, render);
+    return page ? sendPage(req, reply, page) : sendNotFound(services, req, reply);
+  }
+
+  app.get('/', route, (req, reply) =>
+    serve(req, reply, '/', async () => {
+      const [site, home] = await Promise.all([siteOf(services), services.reader.home()]);
+      return { html: renderPage(HomeView, { site, ...home }) };
+    }),
+  );
+
+  app.get('/live', route, (req, reply) =>
+    serve(req, reply, '/live', async () => ({ html: renderPage(LiveView, { site: await siteOf(services) }) })),
+  );
+
+  for (const kind of ['section', 'tag'] as const) {
+    app.get<SlugParams>(`/${kind}/:slug`, route, (req, reply) => {
+      const { slug } = req.params;
+      const page = parsePage(req.query);
+      if (!page || slug.length > MAX_SLUG) return sendNotFound(services, req, reply);
+      // The key is normalised, so tracking parameters do not multiply cache entries.
+      return serve(req, reply, `/${kind}/${slug}?${page}`, async () => {
+        const [site, found] = await Promise.all([
+          siteOf(services),
+          kind === 'section' ? services.reader.section(slug, page) : services.reader.tag(slug, page),
+        ]);
+        if (!found || (page > 1 && found.articles.length === 0)) return undefined;
+        const named = 'section' in found ? found.section : found.tag;
+        const path = kind === 'section' ? sectionPath(named.slug) : tagPath(named.slug);
+        return { html: renderPage(ListView, { site, kind, named, path, page, ...found }) };
+      });
+    });
+  }
+
+  const article = async (req: FastifyRequest<ArticleParams>, reply: FastifyReply) => {
+    const id = parseId(req.params.id);
+    if (id === undefined) return sendNotFound(services, req, reply);
+    const page = await cache.get(req, `/news/${id}`, async () => {
+      const [site, found] = await Promise.all([siteOf(services), services.reader.article(id)]);
+      if (!found) return undefined;
+      return { html: renderPage(ArticleView, { site, page: found }), slug: found.article.slug };
+    });
+    if (!page) return sendNotFound(services, req, reply);
+    // The id is the identity; a missing or outdated slug (the headline changed) redirects.
+    if (req.params.slug !== page.slug) {
+      return reply
+        .code(301)
+        .header('location', articlePath({ id, slug: page.slug! }))
+        // Short-lived: the headline may change back, and a long-cached 301 would then loop.
+        .header('cache-control', PAGE_CACHE_CONTROL)
+        .send();
+    }
+    return sendPage(req, reply, page);
+  };
+  app.get<ArticleParams>('/news/:id', route, article);
+  app.get<ArticleParams>('/news/:id/:slug', route, article);
+}

@@ -1,0 +1,95 @@
+import { articlePath, type Media } from '../../../domain/article.js';
+import type { Block } from '../../../domain/blocks.js';
+import type { ArticlePage } from '../../../services/reader.js';
+import { Cards, Figure, Spans, TimeLine } from './components.js';
+import { Layout, tagPath, type Site } from './layout.js';
+
+function BodyBlock({ block, media }: { block: Block; media: Map<number, Media> }) {
+  switch (block.type) {
+    case 'paragraph':
+      return (
+        <p>
+          <Spans spans={block.spans} />
+        </p>
+      );
+    case 'subheading':
+      return <h2>{block.text}</h2>;
+    case 'quote':
+      return (
+        <blockquote>
+          <p>
+            <Spans spans={block.spans} />
+          </p>
+          {block.speaker && <footer>— {block.speaker}</footer>}
+        </blockquote>
+      );
+    case 'image':
+      return <Figure media={media.get(block.mediaId)} caption={block.caption} credit={block.credit} lazy />;
+    case 'list': {
+      const items = block.items.map((spans, i) => (
+        <li key={i}>
+          <Spans spans={spans} />
+        </li>
+      ));
+      return block.ordered ? <ol>{items}</ol> : <ul>{items}</ul>;
+    }
+  }
+}
+
+/** Dateline place and source as one line: `إسطنبول - متابعات`, or whichever of the two exists. */
+export function datelineText(place: string | null, source: string | null): string | null {
+  return [place, source].filter(Boolean).join(' - ') || null;
+}
+
+export function ArticleView({ site, page }: { site: Site; page: ArticlePage }) {
+  const { article: a, media, related } = page;
+  const dateline = datelineText(a.datelinePlace, a.sourceLabel);
+  return (
+    <Layout site={site} title={a.headline} description={a.summary} canonical={articlePath(a)}>
+      <article class="story">
+        <h1>{a.headline}</h1>
+        <p class="timeline">
+          <TimeLine at={a.publishedAt} zone={a.timeZone} city={a.city} />
+        </p>
+        {a.lead && (
+          <Figure class="lead" media={a.lead.media} caption={a.lead.caption} credit={a.lead.credit} lazy={false} />
+        )}
+        {dateline && <p class="dateline">{dateline}</p>}
+        <div class="fontsize" role="group" aria-label="حجم الخط">
+          {/* The spaces keep the text `+A حجم الخط -A` for copy, reader modes and tests. */}
+          {/* dir=ltr: "+A" is a Latin token; in the page's RTL flow the sign would jump to the end. */}
+          <button type="button" aria-label="تكبير الخط" data-step="1" dir="ltr">
+            +A
+          </button>{' '}
+          <span>حجم الخط</span>{' '}
+          <button type="button" aria-label="تصغير الخط" data-step="-1" dir="ltr">
+            -A
+          </button>
+        </div>
+        <div class="article-body">
+          {a.body.map((block, i) => (
+            <BodyBlock key={i} block={block} media={media} />
+          ))}
+        </div>
+        {a.authors.length > 0 && <p class="byline">{a.authors.map((x) => x.name).join('، ')}</p>}
+        {a.tags.length > 0 && (
+          <ul class="tags" aria-label="الوسوم">
+            {a.tags.map((t) => (
+              <li key={t.id}>
+                <a href={tagPath(t.slug)}>{t.name}</a>
+              </li>
+            ))}
+          </ul>
+        )}
+      </article>
+      {related.length > 0 && (
+        <aside class="related" aria-labelledby="related-title">
+          <h2 id="related-title" class="section-title">
+            من {a.section.name}
+          </h2>
+          <Cards items={related} images={false} />
+        </aside>
+      )}
+    </Layout>
+  );
+}
