@@ -34,7 +34,7 @@ const dataDir = await mkdtemp(join(tmpdir(), 'nashra-bench-pages-'));
 const config = loadConfig({ NASHRA_DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
 const store = openStore({ dataDir: config.dataDir });
 const services = createServices(store, config);
-const app = await buildApp({ services, logger: false });
+const app = await buildApp({ services });
 const baseline = createServer();
 
 let closing: Promise<void> | undefined;

@@ -1,6 +1,6 @@
 import compress from '@fastify/compress';
 import helmet from '@fastify/helmet';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Services } from '../services/index.js';
 import { ValidationError, NotFoundError } from '../domain/errors.js';
 import { registerAssets } from './reader/assets.js';
@@ -9,14 +9,15 @@ import { fixedSecurityHeaders } from './security.js';
 
 export interface AppOptions {
   services: Services;
-  logger?: FastifyServerOptions['logger'];
+  /** A pino logger; none (silent) by default, as tests want. */
+  logger?: FastifyBaseLogger;
 }
 
 /** The whole HTTP app, apart from `listen()`, so tests drive it with `inject()`. */
-export async function buildApp({ services, logger = false }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ services, logger }: AppOptions): Promise<FastifyInstance> {
   const securityHeaders = fixedSecurityHeaders();
   const app = Fastify({
-    logger,
+    ...(logger ? { loggerInstance: logger } : { logger: false }),
     bodyLimit: 1024 * 1024,
     trustProxy: true,
     // Readable Arabic slugs make long URLs: 80 letters percent-encode to ~450 characters.
