@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { BodySchema, type Block } from './blocks.js';
 import { isValidTimeZone } from './time.js';
 
-export const ARTICLE_STATUSES = ['draft', 'published'] as const;
+export const ARTICLE_STATUSES = ['draft', 'in_review', 'scheduled', 'published', 'unpublished'] as const;
 export type ArticleStatus = (typeof ARTICLE_STATUSES)[number];
 
 const name = z.string().trim().min(1).max(200);

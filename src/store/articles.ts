@@ -1,18 +1,18 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
 import type { Article, ArticleStatus, ArticleSummary, Named } from '../domain/article.js';
 import type { Block } from '../domain/blocks.js';
 import { getMediaByIds } from './media.js';
 import type { ArticleTable, Database } from './schema.js';
 
 type Db = Kysely<Database>;
-export type ArticleRow = Omit<ArticleTable, 'id'>;
+export type ArticleRow = Insertable<ArticleTable>;
 
 export async function insertArticle(db: Db, row: ArticleRow): Promise<number> {
   const { id } = await db.insertInto('articles').values(row).returning('id').executeTakeFirstOrThrow();
   return id;
 }
 
-export async function updateArticleRow(db: Db, id: number, row: Partial<ArticleRow>): Promise<void> {
+export async function updateArticleRow(db: Db, id: number, row: Updateable<ArticleTable>): Promise<void> {
   await db.updateTable('articles').set(row).where('id', '=', id).execute();
 }
 

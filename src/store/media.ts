@@ -1,9 +1,9 @@
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Media } from '../domain/article.js';
 import type { Database, MediaTable } from './schema.js';
 
 type Db = Kysely<Database>;
-type MediaRow = Omit<MediaTable, 'id'> & { id: number };
+type MediaRow = Selectable<MediaTable>;
 
 export function toMedia(r: MediaRow): Media {
   return {
@@ -17,7 +17,7 @@ export function toMedia(r: MediaRow): Media {
   };
 }
 
-export async function insertMedia(db: Db, row: Omit<MediaTable, 'id'>): Promise<Media> {
+export async function insertMedia(db: Db, row: Insertable<MediaTable>): Promise<Media> {
   const inserted = await db.insertInto('media').values(row).returningAll().executeTakeFirstOrThrow();
   return toMedia(inserted);
 }

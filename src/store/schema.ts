@@ -1,4 +1,7 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
+
+/** A nullable column that inserts may leave out (added after the first migration). */
+type Optional<T> = ColumnType<T | null, T | null | undefined, T | null>;
 
 /** Row types as stored. Times are ISO-8601 UTC text on both engines (see docs/decisions/0002-storage.md). */
 export interface SectionTable {
@@ -30,6 +33,10 @@ export interface MediaTable {
   bytes: number | null;
   alt: string | null;
   created_at: string;
+  caption: Optional<string>;
+  credit: Optional<string>;
+  variants: Optional<string>;
+  uploaded_by: Optional<number>;
 }
 
 export interface ArticleTable {
@@ -50,6 +57,10 @@ export interface ArticleTable {
   updated_at: string;
   time_zone: string;
   city: string;
+  owner_id: Optional<number>;
+  scheduled_at: Optional<string>;
+  staged_revision_id: Optional<number>;
+  revised_at: Optional<string>;
 }
 
 export interface ArticleTagTable {
@@ -69,6 +80,69 @@ export interface SiteStateTable {
   value: string;
 }
 
+export interface UserTable {
+  id: Generated<number>;
+  email: string;
+  display_name: string;
+  role: string;
+  password_hash: string;
+  disabled_at: string | null;
+  created_at: string;
+  password_changed_at: string;
+}
+
+export interface SessionTable {
+  id_hash: string;
+  user_id: number;
+  csrf_token: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface LoginThrottleTable {
+  key: string;
+  failures: number;
+  last_failure_at: string;
+  blocked_until: string | null;
+}
+
+export interface ApiTokenTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  token_hash: string;
+  scope: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  user_id: number | null;
+  /** Who, as shown: an email, `cli`, `scheduler`; kept when the user row is gone. */
+  actor: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  ip: string | null;
+  details: string | null;
+}
+
+export interface ArticleRevisionTable {
+  id: Generated<number>;
+  article_id: number;
+  number: number;
+  user_id: number | null;
+  created_at: string;
+  content: string;
+  note: string | null;
+}
+
 export interface Database {
   sections: SectionTable;
   tags: TagTable;
@@ -78,4 +152,10 @@ export interface Database {
   article_tags: ArticleTagTable;
   article_authors: ArticleAuthorTable;
   site_state: SiteStateTable;
+  users: UserTable;
+  sessions: SessionTable;
+  login_throttle: LoginThrottleTable;
+  api_tokens: ApiTokenTable;
+  audit_log: AuditLogTable;
+  article_revisions: ArticleRevisionTable;
 }

@@ -45,7 +45,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('dateline_place', 'text')
     .addColumn('source_label', 'text')
     .addColumn('section_id', 'integer', (c) => c.notNull().references('sections.id'))
-    .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('draft', 'published')`))
+    // The full workflow's states from the start (see docs/decisions/0002-storage.md): SQLite
+    // cannot alter a CHECK constraint without rebuilding the table.
+    .addColumn('status', 'text', (c) =>
+      c.notNull().check(sql`status in ('draft', 'in_review', 'scheduled', 'published', 'unpublished')`),
+    )
     .addColumn('published_at', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
