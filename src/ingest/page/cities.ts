@@ -1,7 +1,9 @@
+import { foldArabic } from '../../text/fold.js';
+
 /**
  * Cities a newsroom prints next to its time line, mapped to IANA zones so an imported
  * `17:39 دمشق` becomes the right UTC instant. Each row: canonical spelling, zone, variants.
- * Variants only list spellings the normaliser below cannot fold (different letters or words).
+ * Variants only list spellings the normaliser (`foldArabic`) cannot fold (different letters or words).
  */
 const ROWS: ReadonlyArray<readonly [city: string, zone: string, ...variants: string[]]> = [
   // Syria
@@ -101,30 +103,9 @@ const ROWS: ReadonlyArray<readonly [city: string, zone: string, ...variants: str
   ['بكين', 'Asia/Shanghai'],
 ];
 
-// Harakat, Quranic marks, superscript alef and tatweel: present or not, the word is the same.
-const MARKS = /[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]/g;
-
-/**
- * Folds spelling variants that are the same word to a reader: marks and tatweel dropped,
- * hamzated alefs to bare alef, ta marbuta to ha, alef maqsura (and Persian yeh) to ya.
- * Presentation forms and ligatures are unfolded first (NFKC). Spaces are collapsed, not removed.
- */
-export function normalizeArabic(s: string): string {
-  return s
-    .normalize('NFKC')
-    .replace(MARKS, '')
-    .replace(/[أإآٱ]/g, 'ا')
-    .replace(/ة/g, 'ه')
-    .replace(/[ىی]/g, 'ي')
-    .replace(/ک/g, 'ك')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .toLowerCase();
-}
-
 // Spaces and punctuation ignored too, so "أبو ظبي", "ابوظبي" and "(دمشق)" all match.
 function cityKey(s: string): string {
-  return normalizeArabic(s).replace(/[\s\p{P}\p{S}]/gu, '');
+  return foldArabic(s).replace(/[\s\p{P}\p{S}]/gu, '');
 }
 
 export interface CityZone {
