@@ -1,9 +1,11 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, loadConfig } from '../config.js';
 import { ImportError } from '../ingest/page/read.js';
 import { migrateToLatest, openStore } from '../store/db.js';
 import { importPages } from './importCommand.js';
 import { serve } from './serve.js';
+import { createToken, revokeToken } from './tokenCommand.js';
+import { addUser } from './userCommand.js';
 
 const program = new Command('nashra')
   .description('Nashra (نشرة): an Arabic-first news publishing platform')
@@ -44,6 +46,36 @@ imports
   .option('--keep-going', 'go on with the next file after a failed one')
   .action(async (files: string[], opts) => {
     process.exitCode = await importPages(files, opts);
+  });
+
+const users = program.command('user').description('newsroom accounts');
+users
+  .command('add')
+  .description('add a newsroom user; the password is read from standard input')
+  .argument('<email>', 'the email the user signs in with')
+  .addOption(new Option('--role <role>', 'what the user may do').choices(['contributor', 'editor', 'admin']).makeOptionMandatory())
+  .option('--password-stdin', 'read the password from standard input (one trailing newline is dropped)')
+  .option('--name <name>', 'name shown in the newsroom (default: the part of the email before @)')
+  .action(async (email: string, opts) => {
+    process.exitCode = await addUser(email, opts);
+  });
+
+const tokens = program.command('token').description('API tokens (Authorization: Bearer) for /api');
+tokens
+  .command('create')
+  .description('create a token for a user and print it on stdout; it is shown only this once')
+  .argument('<email>', 'the user the token acts for')
+  .addOption(new Option('--scope <scope>', 'read: GET only; write: also changes').choices(['read', 'write']).default('read'))
+  .option('--name <name>', 'what the token is for, as listed later')
+  .action(async (email: string, opts) => {
+    process.exitCode = await createToken(email, opts);
+  });
+tokens
+  .command('revoke')
+  .description('revoke a token by its id')
+  .argument('<id>', 'the token id printed when it was created')
+  .action(async (id: string) => {
+    process.exitCode = await revokeToken(id);
   });
 
 try {
