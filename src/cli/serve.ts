@@ -1,6 +1,7 @@
 import pino from 'pino';
 import type { Config } from '../config.js';
 import { loadDemoContentOnce } from '../demo/load.js';
+import { startScheduler } from '../services/scheduler.js';
 import { buildApp } from '../web/app.js';
 import { openServices } from './context.js';
 
@@ -11,6 +12,11 @@ export async function serve(config: Config, opts: { demo: boolean }): Promise<vo
     const loaded = await loadDemoContentOnce(services);
     if (loaded) logger.info({ articles: loaded }, 'demo content loaded');
   }
+  // Its first run starts now, so what fell due while no server ran goes out as the site comes up.
+  const scheduler = startScheduler(services, {
+    onPublished: (ids) => logger.info({ ids }, 'scheduled articles published'),
+    onError: (err) => logger.error({ err }, 'scheduled publishing failed; retrying'),
+  });
   const app = await buildApp({ services, logger });
   const address = await app.listen({ port: config.port, host: config.host });
   process.stdout.write(`Nashra serves ${address}/\n`);
@@ -22,6 +28,7 @@ export async function serve(config: Config, opts: { demo: boolean }): Promise<vo
     logger.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 10_000).unref();
     await app.close();
+    await scheduler.stop();
     await services.store.close();
     clearTimeout(force);
   };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BodySchema, type Block } from './blocks.js';
 import { isValidTimeZone } from './time.js';
+import type { MediaVariant } from './media.js';
 
 export const ARTICLE_STATUSES = ['draft', 'in_review', 'scheduled', 'published', 'unpublished'] as const;
 export type ArticleStatus = (typeof ARTICLE_STATUSES)[number];
@@ -53,6 +54,11 @@ export interface Media {
   width: number | null;
   height: number | null;
   alt: string | null;
+  /** Defaults shown when an article places the picture without its own caption or credit. */
+  caption: string | null;
+  credit: string | null;
+  /** Generated files; null for media stored before they were recorded (480/960 WebP beside the original). */
+  variants: MediaVariant[] | null;
 }
 
 export interface LeadImage {
@@ -80,6 +86,14 @@ export interface Article {
   updatedAt: string;
   timeZone: string;
   city: string;
+  /** The writer who created it in the newsroom; null for imports and demo content. */
+  ownerId: number | null;
+  /** UTC instant a `scheduled` article goes live. */
+  scheduledAt: string | null;
+  /** A published article's pending edit: readers see the live version until an editor applies it. */
+  stagedRevisionId: number | null;
+  /** When an edit last went live after publication: the page's "آخر تحديث". */
+  revisedAt: string | null;
 }
 
 /** The card shape lists need: no body. */

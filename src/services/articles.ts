@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { ArticleInputSchema, type Article, type ArticleInput, type ValidArticleInput } from '../domain/article.js';
 import { blockText, type Block } from '../domain/blocks.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
+import { revisionContent } from '../domain/revision.js';
 import {
   getArticle,
   insertArticle,
@@ -12,6 +13,8 @@ import {
 } from '../store/articles.js';
 import type { Store } from '../store/db.js';
 import { getMediaByIds } from '../store/media.js';
+import { insertRevision } from '../store/revisions.js';
+import { lockArticle } from '../store/workflow.js';
 import type { Database } from '../store/schema.js';
 import { bumpContentVersion } from '../store/siteState.js';
 import { ensureNamed } from '../store/taxonomy.js';
@@ -31,7 +34,7 @@ export function deriveSummary(body: readonly Block[], max = 220): string | null 
   return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), max / 2)).trim()}…`;
 }
 
-async function assertMediaExist(db: Db, a: ValidArticleInput): Promise<void> {
+export async function assertMediaExist(db: Db, a: ValidArticleInput): Promise<void> {
   const ids = [
     ...(a.lead ? [a.lead.mediaId] : []),
     ...a.body.flatMap((b) => (b.type === 'image' ? [b.mediaId] : [])),
@@ -76,23 +79,48 @@ async function toRow(
   };
 }
 
-/** Inside a caller's transaction: importers add media and the article atomically. */
-export async function createArticleIn(db: Db, input: ArticleInput, now = new Date().toISOString()): Promise<number> {
+/** Who writes: the owner of a new article and the author of the revision. Null for imports. */
+export interface ContentAuthor {
+  userId?: number | null;
+  note?: string | null;
+}
+
+/**
+ * Inside a caller's transaction: importers add media and the article atomically. Every article
+ * starts with revision 1, so its history and diffs begin at its first version.
+ */
+export async function createArticleIn(
+  db: Db,
+  input: ArticleInput,
+  now = new Date().toISOString(),
+  by: ContentAuthor = {},
+): Promise<number> {
   const a = validate(ArticleInputSchema, input, 'article');
   await assertMediaExist(db, a);
-  const id = await insertArticle(db, { ...(await toRow(db, a, now)), created_at: now });
+  const id = await insertArticle(db, { ...(await toRow(db, a, now)), created_at: now, owner_id: by.userId ?? null });
   await linkTaxonomy(db, id, a);
+  await insertRevision(db, { articleId: id, userId: by.userId ?? null, createdAt: now, content: revisionContent(a), note: by.note });
   await bumpContentVersion(db);
   return id;
 }
 
-export async function replaceArticleIn(db: Db, id: number, input: ArticleInput, now = new Date().toISOString()) {
+/** Whole replacement with a new revision: the importer's and scripts' path, outside the workflow. */
+export async function replaceArticleIn(db: Db, id: number, input: ArticleInput, now = new Date().toISOString(), by: ContentAuthor = {}) {
   const a = validate(ArticleInputSchema, input, 'article');
+  // The row lock serialises concurrent replacements, so their revision numbers cannot collide.
+  if (!(await lockArticle(db, id))) throw new NotFoundError(`article ${id} not found`);
+  await applyArticleIn(db, id, a, now);
+  await insertRevision(db, { articleId: id, userId: by.userId ?? null, createdAt: now, content: revisionContent(a), note: by.note });
+}
+
+/** Makes validated content the article's row (live content when published), without a revision. */
+export async function applyArticleIn(db: Db, id: number, a: ValidArticleInput, now = new Date().toISOString()) {
   const existing = await db.selectFrom('articles').select(['published_at']).where('id', '=', id).executeTakeFirst();
   if (!existing) throw new NotFoundError(`article ${id} not found`);
   await assertMediaExist(db, a);
   // The first publication time stays unless the editor sets another: feeds and sitemaps rely on it.
-  await updateArticleRow(db, id, await toRow(db, a, now, existing.published_at));
+  // Content applied whole supersedes any pending staged edit.
+  await updateArticleRow(db, id, { ...(await toRow(db, a, now, existing.published_at)), staged_revision_id: null });
   await linkTaxonomy(db, id, a);
   await bumpContentVersion(db);
 }

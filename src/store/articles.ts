@@ -65,6 +65,10 @@ async function toSummaries(db: Db, rows: SummaryRow[]): Promise<ArticleSummary[]
       updatedAt: r.updated_at,
       timeZone: r.time_zone,
       city: r.city,
+      ownerId: r.owner_id ?? null,
+      scheduledAt: r.scheduled_at ?? null,
+      stagedRevisionId: r.staged_revision_id ?? null,
+      revisedAt: r.revised_at ?? null,
     };
   });
 }
@@ -97,6 +101,8 @@ export interface ArticleQuery {
   sectionId?: number;
   tagId?: number;
   excludeId?: number;
+  /** Only this writer's articles (a contributor's newsroom list). */
+  ownerId?: number;
   limit: number;
   offset?: number;
 }
@@ -107,6 +113,7 @@ export async function listArticles(db: Db, q: ArticleQuery): Promise<ArticleSumm
   if (q.status) query = query.where('a.status', '=', q.status);
   if (q.sectionId != null) query = query.where('a.section_id', '=', q.sectionId);
   if (q.excludeId != null) query = query.where('a.id', '!=', q.excludeId);
+  if (q.ownerId != null) query = query.where('a.owner_id', '=', q.ownerId);
   if (q.tagId != null) {
     const tagId = q.tagId;
     query = query.where((eb) =>
