@@ -2,7 +2,7 @@ import type { ComponentChild } from 'preact';
 import { articlePath, type ArticleSummary, type Media } from '../../../domain/article.js';
 import type { Span } from '../../../domain/blocks.js';
 import { formatNewsTime, machineTime } from '../../../domain/time.js';
-import { VARIANT_WIDTHS, variantKey } from '../../../services/media.js';
+import { Img } from './picture.js';
 
 /**
  * `2021.06.28 | 17:39 دمشق` in the page's own RTL: the bidi algorithm keeps each number run
@@ -19,38 +19,8 @@ export function TimeLine({ at, zone, city }: { at: string | null; zone: string; 
   );
 }
 
-/** srcset entries by the width each WebP variant really has (small originals are never enlarged). */
-function srcset(media: Media & { storageKey: string; width: number }): { set: string; src: string } {
-  const seen = new Set<number>();
-  const parts: string[] = [];
-  let src = '';
-  for (const w of VARIANT_WIDTHS) {
-    const real = Math.min(w, media.width);
-    src = `/media/${variantKey(media.storageKey, w)}`;
-    if (seen.has(real)) continue;
-    seen.add(real);
-    parts.push(`${src} ${real}w`);
-  }
-  return { set: parts.join(', '), src };
-}
-
-export function Img({ media, alt, lazy, sizes }: { media: Media; alt: string; lazy: boolean; sizes: string }) {
-  const { storageKey, width, height } = media;
-  if (!storageKey || !width || !height) return null;
-  const { set, src } = srcset({ ...media, storageKey, width });
-  return (
-    <img
-      src={src}
-      srcset={set}
-      sizes={sizes}
-      width={width}
-      height={height}
-      alt={alt}
-      loading={lazy ? 'lazy' : 'eager'}
-      decoding="async"
-    />
-  );
-}
+/** `<picture>` with AVIF, WebP and JPEG variants; kept exported here for the views that import it. */
+export { Img };
 
 /** The story column is 38em of 16px at most: about 608 CSS px. */
 export const STORY_SIZES = '(min-width: 40rem) 38rem, 100vw';
@@ -62,11 +32,14 @@ export function Figure(props: {
   lazy: boolean;
   class?: string;
 }) {
-  const caption = props.caption ?? props.media?.alt ?? null;
-  const { credit } = props;
+  // The article's own caption and credit win; the library's are the defaults. Alt text is the
+  // picture's description when the library has one, else the caption.
+  const caption = props.caption ?? props.media?.caption ?? null;
+  const credit = props.credit ?? props.media?.credit ?? null;
+  const alt = props.media?.alt ?? caption ?? '';
   return (
     <figure class={props.class}>
-      {props.media && <Img media={props.media} alt={caption ?? ''} lazy={props.lazy} sizes={STORY_SIZES} />}
+      {props.media && <Img media={props.media} alt={alt} lazy={props.lazy} sizes={STORY_SIZES} />}
       {(caption || credit) && (
         <figcaption>
           {caption}
