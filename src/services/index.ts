@@ -1,8 +1,11 @@
 import type { Config } from '../config.js';
 import type { Store } from '../store/db.js';
+import { AccountService } from './accounts.js';
 import { ArticleService } from './articles.js';
 import { ContentEvents } from './events.js';
+import { MediaLibrary } from './mediaLibrary.js';
 import { ReaderService } from './reader.js';
+import { WorkflowService } from './workflow.js';
 
 /** Everything handlers and commands may call; built once per process. */
 export interface Services {
@@ -11,6 +14,9 @@ export interface Services {
   events: ContentEvents;
   articles: ArticleService;
   reader: ReaderService;
+  media: MediaLibrary;
+  workflow: WorkflowService;
+  accounts: AccountService;
 }
 
 export function createServices(store: Store, config: Config): Services {
@@ -21,5 +27,8 @@ export function createServices(store: Store, config: Config): Services {
     events,
     articles: new ArticleService(store, events),
     reader: new ReaderService(store),
+    media: new MediaLibrary(store, config, events),
+    workflow: new WorkflowService(store, events),
+    accounts: new AccountService(store),
   };
 }

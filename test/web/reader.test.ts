@@ -10,6 +10,7 @@ import { articlePath, type Article, type ArticleInput } from '../../src/domain/a
 import { createServices, type Services } from '../../src/services/index.js';
 import { prepareImage, saveImageIn, saveMissingImageIn, variantKey } from '../../src/services/media.js';
 import { migrateToLatest, openStore, type Store } from '../../src/store/db.js';
+import { insertMedia } from '../../src/store/media.js';
 import { buildApp } from '../../src/web/app.js';
 
 const PHYSICAL = /(margin|padding|border)-(left|right)|(^|[^-])\b(left|right)\s*:|float:\s*(left|right)|text-align:\s*(left|right)/;
@@ -124,19 +125,51 @@ describe('article page', () => {
     expect(html).toContain('<time datetime="2021-06-28T14:39:00Z">2021.06.28 | 17:39 دمشق</time>');
   });
 
-  it('shows the lead figure with WebP variants, caption and credit', async () => {
+  it('shows the lead figure as a picture with AVIF, WebP and JPEG variants, caption and credit', async () => {
     const html = (await get(articlePath(main))).body;
     const figure = html.slice(html.indexOf('<figure'), html.indexOf('</figure>') + 9);
-    expect(figure).toContain(`srcset="/media/${variantKey(storageKey, 480)} 480w, /media/${variantKey(storageKey, 960)} 960w"`);
+    const set = (format: 'avif' | 'webp' | 'jpeg') =>
+      [320, 640, 960, 1200].map((w) => `/media/${variantKey(storageKey, w, format)} ${w}w`).join(', ');
+    const sizes = 'sizes="(min-width: 40rem) 38rem, 100vw"';
+    expect(figure).toContain(`<picture><source type="image/avif" srcset="${set('avif')}" ${sizes}/>`);
+    expect(figure).toContain(`<source type="image/webp" srcset="${set('webp')}" ${sizes}/>`);
+    expect(figure).toContain(`<img src="/media/${variantKey(storageKey, 960, 'jpeg')}" srcset="${set('jpeg')}" ${sizes}`);
     expect(figure).toContain('width="1200" height="675"');
     expect(figure).toContain('loading="eager"');
     expect(figure).toContain('decoding="async"');
     expect(figure).toContain('alt="وزير الخارجية الأميركي، أنتوني بلينكن"');
     expect(figure).toContain('<figcaption>وزير الخارجية الأميركي، أنتوني بلينكن <span class="credit">(رويترز)</span></figcaption>');
-    const variant = await get(`/media/${variantKey(storageKey, 480)}`);
-    expect(variant.statusCode).toBe(200);
-    expect(variant.headers['content-type']).toBe('image/webp');
-    expect(variant.headers['content-encoding']).toBeUndefined();
+    for (const [format, type] of [['avif', 'image/avif'], ['webp', 'image/webp'], ['jpeg', 'image/jpeg']] as const) {
+      const variant = await get(`/media/${variantKey(storageKey, 320, format)}`);
+      expect(variant.statusCode).toBe(200);
+      expect(variant.headers['content-type']).toBe(type);
+      expect(variant.headers['content-encoding']).toBeUndefined();
+    }
+  });
+
+  it('still shows pictures stored before variants were recorded, and reuses the library caption', async () => {
+    // A row as the earlier code wrote it: no variants column, WebP at 480 and 960 beside the original.
+    const legacy = await insertMedia(store.db, {
+      original_name: 'old.jpg',
+      storage_key: 'ab/abcdef0123456789abcdef01.jpg',
+      mime: 'image/jpeg',
+      width: 800,
+      height: 450,
+      bytes: 1000,
+      alt: null,
+      caption: 'تعليق من المكتبة',
+      credit: 'أرشيف',
+      created_at: new Date().toISOString(),
+    });
+    const a = await services.articles.create({ ...damascus, headline: 'صورة قديمة', section: 'منوعات', lead: { mediaId: legacy.id } });
+    const html = (await get(articlePath(a))).body;
+    const figure = html.slice(html.indexOf('<figure'), html.indexOf('</figure>') + 9);
+    expect(figure).toContain(
+      'src="/media/ab/abcdef0123456789abcdef01-960.webp" srcset="/media/ab/abcdef0123456789abcdef01-480.webp 480w, /media/ab/abcdef0123456789abcdef01-960.webp 800w"',
+    );
+    expect(figure).not.toContain('<picture>');
+    expect(figure).toContain('width="800" height="450"');
+    expect(figure).toContain('<figcaption>تعليق من المكتبة <span class="credit">(أرشيف)</span></figcaption>');
   });
 
   it('shows only the caption when the image file was missing at import', async () => {
@@ -224,7 +257,8 @@ describe('article page', () => {
     }
     const api = await get('/api/nothing');
     expect(api.statusCode).toBe(404);
-    expect(api.json()).toEqual({ error: 'غير موجود' });
+    expect(api.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(api.json()).toMatchObject({ status: 404, title: 'غير موجود' });
   });
 });
 
@@ -234,7 +268,7 @@ describe('lists', () => {
     expect(res.statusCode).toBe(200);
     const html = res.body;
     expect(html).toContain(`href="${articlePath(main)}"`);
-    expect(html).toContain(`/media/${variantKey(storageKey, 480)} 480w`);
+    expect(html).toContain(`/media/${variantKey(storageKey, 320, 'avif')} 320w`);
     expect(html).toContain(`<a href="/section/${encodeURIComponent('سياسة')}">سياسة</a></h2>`);
     expect(html).not.toContain('مسودة لم تنشر');
   });
