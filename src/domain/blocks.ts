@@ -34,12 +34,51 @@ export const ListSchema = z.strictObject({
   items: z.array(spans).min(1),
 });
 
+export const EMBED_PROVIDERS = ['youtube', 'x', 'hls'] as const;
+export type EmbedProvider = (typeof EMBED_PROVIDERS)[number];
+
+/**
+ * Which provider an embed URL belongs to; null for anything else. Only https, and only the
+ * URL shapes that name one item (a video, a post, a stream), never a channel or a profile.
+ */
+export function embedProvider(raw: string): EmbedProvider | null {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    return null;
+  }
+  if (u.protocol !== 'https:' || u.username || u.password) return null;
+  const host = u.hostname.toLowerCase().replace(/^(www\.|m\.|mobile\.)/, '');
+  const path = u.pathname;
+  if (host === 'youtube.com') {
+    if (path === '/watch' && /^[\w-]{6,20}$/.test(u.searchParams.get('v') ?? '')) return 'youtube';
+    if (/^\/shorts\/[\w-]{6,20}\/?$/.test(path)) return 'youtube';
+  }
+  if (host === 'youtu.be' && /^\/[\w-]{6,20}\/?$/.test(path)) return 'youtube';
+  if ((host === 'x.com' || host === 'twitter.com') && /^\/\w{1,15}\/status\/\d{1,25}\/?$/.test(path)) return 'x';
+  if (/\.m3u8$/i.test(path)) return 'hls';
+  return null;
+}
+
+export const EmbedSchema = z
+  .strictObject({
+    type: z.literal('embed'),
+    url: z.string().url().max(2000),
+    provider: z.enum(EMBED_PROVIDERS),
+  })
+  .refine((b) => embedProvider(b.url) === b.provider, {
+    message: 'رابط التضمين غير مدعوم (يوتيوب، منشور على إكس، أو بث HLS عبر https)',
+    path: ['url'],
+  });
+
 export const BlockSchema = z.discriminatedUnion('type', [
   ParagraphSchema,
   SubheadingSchema,
   QuoteSchema,
   ImageBlockSchema,
   ListSchema,
+  EmbedSchema,
 ]);
 export type Block = z.infer<typeof BlockSchema>;
 export type BlockInput = z.input<typeof BlockSchema>;
@@ -66,5 +105,7 @@ export function blockText(b: Block): string {
       return [b.caption, b.credit].filter(Boolean).join(' ');
     case 'list':
       return b.items.map(spansText).join('\n');
+    case 'embed':
+      return '';
   }
 }

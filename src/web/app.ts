@@ -3,6 +3,10 @@ import helmet from '@fastify/helmet';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Services } from '../services/index.js';
 import { ValidationError, NotFoundError } from '../domain/errors.js';
+import { accountRoutes } from './newsroom/accountRoutes.js';
+import { articleRoutes } from './newsroom/articleRoutes.js';
+import { newsroomAuth } from './newsroom/auth.js';
+import { api } from './api/index.js';
 import { registerAssets } from './reader/assets.js';
 import { readerRoutes, sendNotFound } from './reader/routes.js';
 import { fixedSecurityHeaders } from './security.js';
@@ -60,6 +64,11 @@ export async function buildApp({ services, logger }: AppOptions): Promise<Fastif
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   await registerAssets(app, services.config);
+  // Before every route: who is asking, CSRF checks, and the default deny under /newsroom.
+  await app.register(newsroomAuth, { services });
+  await app.register(accountRoutes, { services });
+  await app.register(api, { services, prefix: '/api' });
+  await app.register(articleRoutes, { services });
   await app.register(readerRoutes, { services });
 
   app.setNotFoundHandler((req, reply) => sendNotFound(services, req, reply));

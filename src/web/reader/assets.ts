@@ -40,9 +40,10 @@ export function assetUrl(name: string): string {
   return a ? `/assets/${name}?v=${a.hash}` : `/assets/${name}`;
 }
 
-async function fontsizeScript(root: string): Promise<string> {
-  const built = join(root, 'dist/client/fontsize.js');
-  const source = join(root, 'src/web/reader/client/fontsize.ts');
+/** A client script (`fontsize`, `editor`) from dist/client, or transpiled from its source. */
+async function clientScript(root: string, name: string): Promise<string> {
+  const built = join(root, `dist/client/${name}.js`);
+  const source = join(root, `src/web/reader/client/${name}.ts`);
   const sourceTime = existsSync(source) ? statSync(source).mtimeMs : 0;
   if (existsSync(built) && statSync(built).mtimeMs >= sourceTime) return readFileSync(built, 'utf8');
   // Not built, or edited since the build (tests run the TS sources): transpile the one small
@@ -66,7 +67,11 @@ async function addText(name: string, type: string, content: string): Promise<voi
 export async function registerAssets(app: FastifyInstance, config: Config): Promise<void> {
   const root = findRoot();
   await addText('site.css', 'text/css; charset=utf-8', readFileSync(join(root, 'src/web/assets/site.css'), 'utf8'));
-  await addText('fontsize.js', 'text/javascript; charset=utf-8', await fontsizeScript(root));
+  await addText('newsroom.css', 'text/css; charset=utf-8', readFileSync(join(root, 'src/web/assets/newsroom.css'), 'utf8'));
+  await addText('fontsize.js', 'text/javascript; charset=utf-8', await clientScript(root, 'fontsize'));
+  await addText('editor.css', 'text/css; charset=utf-8', readFileSync(join(root, 'src/web/assets/editor.css'), 'utf8'));
+  await addText('editor.js', 'text/javascript; charset=utf-8', await clientScript(root, 'editor'));
+  await addText('autosave.js', 'text/javascript; charset=utf-8', await clientScript(root, 'autosave'));
 
   const fontDir = join(root, 'node_modules/@fontsource/noto-naskh-arabic/files');
   const fonts = new Map(FONT_FILES.map((f) => [f, readFileSync(join(fontDir, f))]));

@@ -1,5 +1,5 @@
 import { articlePath, type Media } from '../../../domain/article.js';
-import type { Block } from '../../../domain/blocks.js';
+import type { Block, EmbedProvider } from '../../../domain/blocks.js';
 import type { ArticlePage } from '../../../services/reader.js';
 import { Cards, Figure, Spans, TimeLine } from './components.js';
 import { Layout, tagPath, type Site } from './layout.js';
@@ -33,7 +33,30 @@ function BodyBlock({ block, media }: { block: Block; media: Map<number, Media> }
       ));
       return block.ordered ? <ol>{items}</ol> : <ul>{items}</ul>;
     }
+    case 'embed':
+      return <EmbedCard url={block.url} provider={block.provider} />;
   }
+}
+
+const PROVIDER_NAMES: Record<EmbedProvider, string> = { youtube: 'يوتيوب', x: 'إكس (تويتر)', hls: 'بث مباشر' };
+
+/**
+ * A link card, not the provider's player: an iframe or script from YouTube or X would make
+ * every reader's browser call a third party (tracking, weight, and a CSP hole); see
+ * docs/editor.md. The address is LTR text inside the RTL page.
+ */
+function EmbedCard({ url, provider }: { url: string; provider: EmbedProvider }) {
+  const u = new URL(url);
+  return (
+    <p class={`embed embed-${provider}`}>
+      <a href={url} rel="noopener nofollow">
+        <span class="embed-provider">{PROVIDER_NAMES[provider]}</span>{' '}
+        <bdi class="embed-url" dir="ltr">
+          {u.hostname + u.pathname}
+        </bdi>
+      </a>
+    </p>
+  );
 }
 
 /** Dateline place and source as one line: `إسطنبول - متابعات`, or whichever of the two exists. */
@@ -50,6 +73,13 @@ export function ArticleView({ site, page }: { site: Site; page: ArticlePage }) {
         <h1>{a.headline}</h1>
         <p class="timeline">
           <TimeLine at={a.publishedAt} zone={a.timeZone} city={a.city} />
+          {/* A line of its own under the publication time, in the same zone and city. */}
+          {a.revisedAt && (
+            <>
+              <br />
+              آخر تحديث: <TimeLine at={a.revisedAt} zone={a.timeZone} city={a.city} />
+            </>
+          )}
         </p>
         {a.lead && (
           <Figure class="lead" media={a.lead.media} caption={a.lead.caption} credit={a.lead.credit} lazy={false} />
