@@ -7,6 +7,7 @@ import { accountRoutes } from './newsroom/accountRoutes.js';
 import { articleRoutes } from './newsroom/articleRoutes.js';
 import { newsroomAuth } from './newsroom/auth.js';
 import { api } from './api/index.js';
+import { mediaRoutes } from './newsroom/mediaRoutes.js';
 import { registerAssets } from './reader/assets.js';
 import { readerRoutes, sendNotFound } from './reader/routes.js';
 import { fixedSecurityHeaders } from './security.js';
@@ -69,6 +70,7 @@ export async function buildApp({ services, logger }: AppOptions): Promise<Fastif
   await app.register(accountRoutes, { services });
   await app.register(api, { services, prefix: '/api' });
   await app.register(articleRoutes, { services });
+  await app.register(mediaRoutes, { services });
   await app.register(readerRoutes, { services });
 
   app.setNotFoundHandler((req, reply) => sendNotFound(services, req, reply));
