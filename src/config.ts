@@ -16,6 +16,8 @@ const schema = z.object({
   NASHRA_SITE_NAME: z.string().min(1).default('نشرة'),
   NASHRA_BASE_URL: z.string().url().optional(),
   NASHRA_DEFAULT_SECTION: z.string().min(1).default('أخبار'),
+  // Whose X-Forwarded-For to believe: the client IP drives login throttling and the audit log.
+  NASHRA_TRUST_PROXY: z.string().min(1).default('loopback'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -31,6 +33,8 @@ export interface Config {
   siteName: string;
   baseUrl: string;
   defaultSection: string;
+  /** `loopback`, `false`, `true`, or comma-separated addresses/CIDRs (proxy-addr syntax). */
+  trustProxy: boolean | string;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
 }
 
@@ -59,6 +63,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     siteName: e.NASHRA_SITE_NAME,
     baseUrl: (e.NASHRA_BASE_URL ?? `http://${e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
     defaultSection: e.NASHRA_DEFAULT_SECTION,
+    trustProxy: parseTrustProxy(e.NASHRA_TRUST_PROXY),
     logLevel: e.LOG_LEVEL,
   };
+}
+
+function parseTrustProxy(v: string): boolean | string {
+  return v === 'true' || v === 'false' ? v === 'true' : v;
 }

@@ -24,7 +24,7 @@ export async function buildApp({ services, logger }: AppOptions): Promise<Fastif
   const app = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: false }),
     bodyLimit: 1024 * 1024,
-    trustProxy: true,
+    trustProxy: services.config.trustProxy,
     // Readable Arabic slugs make long URLs: 80 letters percent-encode to ~450 characters.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
     // A malformed percent-escape (`/section/%`) is a page that cannot exist: the Arabic 404, not
