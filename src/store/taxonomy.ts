@@ -33,6 +33,18 @@ export function findNamedBySlug(db: Db, table: NamedTable, slug: string): Promis
   return db.selectFrom(table).select(['id', 'slug', 'name']).where('slug', '=', slug).executeTakeFirst();
 }
 
+/**
+ * Sections with at least one published article: the site's menu. A section that only drafts use
+ * must not show: a writer's unpublished story would reach every reader page by its section name.
+ */
 export function listSections(db: Db): Promise<Named[]> {
-  return db.selectFrom('sections').select(['id', 'slug', 'name']).orderBy('position').orderBy('id').execute();
+  return db
+    .selectFrom('sections')
+    .select(['id', 'slug', 'name'])
+    .where((eb) =>
+      eb.exists(eb.selectFrom('articles as a').select('a.id').whereRef('a.section_id', '=', 'sections.id').where('a.status', '=', 'published')),
+    )
+    .orderBy('position')
+    .orderBy('id')
+    .execute();
 }

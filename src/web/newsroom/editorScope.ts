@@ -35,6 +35,9 @@ export async function setUpEditorScope(app: FastifyInstance, services: Services)
     });
   }
   if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) await app.register(formbody, { bodyLimit: EDITOR_BODY_LIMIT });
+  // Checked before the body is read as well: an anonymous upload is turned away without the
+  // server first holding up to the upload budget in memory.
+  app.addHook('onRequest', requireRole('contributor'));
   app.addHook('preHandler', requireRole('contributor'));
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('cache-control', 'private, no-store');

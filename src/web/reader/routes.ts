@@ -97,7 +97,8 @@ export async function readerRoutes(app: FastifyInstance, opts: { services: Servi
           siteOf(services),
           kind === 'section' ? services.reader.section(slug, page) : services.reader.tag(slug, page),
         ]);
-        if (!found || (page > 1 && found.articles.length === 0)) return undefined;
+        // No published article: nothing for readers (and a draft's section or tag name must not leak).
+        if (!found || found.articles.length === 0) return undefined;
         const named = 'section' in found ? found.section : found.tag;
         const path = kind === 'section' ? sectionPath(named.slug) : tagPath(named.slug);
         return { html: renderPage(ListView, { site, kind, named, path, page, ...found }) };

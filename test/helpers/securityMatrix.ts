@@ -1,0 +1,159 @@
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { Role, User } from '../../src/domain/user.js';
+import { buildApp } from '../../src/web/app.js';
+import { pngFor } from './securityContent.js';
+import { addUser, FORM, form, loginForm, signIn, type Signed } from './newsroom.js';
+import { type CollectedRoute, routeKey, routesOf, UNSAFE_METHODS } from './securityRoutes.js';
+import { openTestSite, type TestSite } from './services.js';
+import { actorFor } from './users.js';
+
+/**
+ * A site for walking every route as every role: one signed-in session and one write token per
+ * role, a published article, a picture, and a throwaway user for the admin actions. Requests
+ * that name an article get a fresh draft owned by the contributor, so what a role may do is
+ * never confused with what state an earlier request left the article in.
+ */
+export const ROLES = ['contributor', 'editor', 'admin'] as const;
+export type Who = 'anonymous' | Role;
+
+export interface Member {
+  user: User;
+  email: string;
+  password: string;
+  session: Signed;
+  token: string;
+}
+
+export interface MatrixSite {
+  site: TestSite;
+  app: FastifyInstance;
+  routes: CollectedRoute[];
+  members: Record<Role, Member>;
+  published: { id: number; slug: string; section: string; tag: string };
+  media: { id: number; key: string };
+  bystander: User;
+  dispose(): Promise<void>;
+}
+
+const ARTICLE = {
+  headline: 'خبر للاختبار',
+  section: 'أخبار',
+  tags: ['اختبار'],
+  timeZone: 'Asia/Damascus',
+  city: 'دمشق',
+  body: [{ type: 'paragraph' as const, spans: [{ text: 'فقرة.' }] }],
+};
+
+/** What each unsafe route is sent, so that an allowed role gets past validation to the real decision. */
+const BODIES: Record<string, Record<string, unknown>> = {
+  'POST /newsroom/articles': { headline: 'خبر', 'blocks[0][type]': 'paragraph', 'blocks[0][text]': 'فقرة.' },
+  'POST /newsroom/articles/:id': { headline: 'خبر', 'blocks[0][type]': 'paragraph', 'blocks[0][text]': 'فقرة.' },
+  'POST /newsroom/articles/:id/schedule': { scheduleAt: '2099-01-01T10:00' },
+  'POST /newsroom/articles/:id/restore': { number: '1' },
+  'POST /newsroom/paste': { html: '<p>نص</p>' },
+  'POST /newsroom/password': { current: 'x', password: 'y', confirm: 'z' },
+  'POST /newsroom/users/:id/role': { role: 'contributor' },
+  'POST /newsroom/media/:id': { caption: 'تعليق' },
+  'POST /api/v1/articles': ARTICLE,
+  'PATCH /api/v1/articles/:id': { headline: 'عنوان جديد' },
+  'POST /api/v1/articles/:id/schedule': { at: '2099-01-01T10:00:00Z' },
+  'PATCH /api/v1/media/:id': { caption: 'تعليق' },
+};
+
+export async function matrixSite(): Promise<MatrixSite> {
+  const site = await openTestSite();
+  const app = await buildApp({ services: site.services });
+  const { services } = site;
+  const members = {} as Record<Role, Member>;
+  for (const role of ROLES) {
+    const u = await addUser(services, `${role}@nashra.test`, role);
+    const session = await signIn(app, u.email, u.password);
+    const { token } = await services.accounts.createToken(u.user.id, { name: 'matrix', scope: 'write' });
+    members[role] = { ...u, session, token };
+  }
+  const editor = actorFor(members.editor.user);
+  const a = await services.workflow.create(editor, ARTICLE);
+  const live = await services.workflow.publish(editor, a.id);
+  const m = await services.media.upload(actorFor(members.contributor.user), { data: await pngFor(7), filename: 'matrix.png' });
+  const bystander = (await addUser(services, 'bystander@nashra.test', 'contributor')).user;
+  return {
+    site,
+    app,
+    routes: routesOf(app),
+    members,
+    published: { id: live.id, slug: live.slug, section: live.section.slug, tag: live.tags[0]!.slug },
+    media: { id: m.id, key: m.storageKey! },
+    bystander,
+    dispose: async () => {
+      await app.close();
+      await site.dispose();
+    },
+  };
+}
+
+/** A draft with a body and one revision, owned by the contributor. */
+export async function freshDraft(s: MatrixSite): Promise<number> {
+  return (await s.site.services.workflow.create(actorFor(s.members.contributor.user), ARTICLE)).id;
+}
+
+/** The route's pattern with its parameters filled in for this site. */
+export async function concreteUrl(s: MatrixSite, r: CollectedRoute): Promise<string> {
+  const e = encodeURIComponent;
+  const p = s.published;
+  const fixed: Record<string, string> = {
+    '/news/:id': `/news/${p.id}`,
+    '/news/:id/:slug': `/news/${p.id}/${e(p.slug)}`,
+    '/section/:slug': `/section/${e(p.section)}`,
+    '/tag/:slug': `/tag/${e(p.tag)}`,
+    '/assets/:name': '/assets/site.css',
+    '/assets/fonts/:name': '/assets/fonts/noto-naskh-arabic-arabic-400-normal.woff2',
+    '/media/*': `/media/${s.media.key}`,
+  };
+  if (fixed[r.url]) return fixed[r.url]!;
+  let url = r.url;
+  if (/\/articles\/:id/.test(url)) url = url.replace(':id', String(await freshDraft(s)));
+  if (/\/media\/:id/.test(url)) url = url.replace(':id', String(s.media.id));
+  if (/\/users\/:id/.test(url)) url = url.replace(':id', String(s.bystander.id));
+  if (/\/sessions\/:id/.test(url)) url = url.replace(':id', '0'.repeat(64));
+  url = url.replace(':n', '1');
+  return url.endsWith('/diff') ? `${url}?from=1&to=1` : url;
+}
+
+/**
+ * One request to `r` as `who`, the way its client makes it: the newsroom with the session cookie
+ * and `_csrf` in the form (or none, `csrf: null`), the API with a bearer token or the session and
+ * its `x-csrf-token` header.
+ */
+export async function call(
+  s: MatrixSite,
+  r: CollectedRoute,
+  who: Who,
+  o: { via?: 'session' | 'token'; csrf?: string | null; session?: Signed; token?: string; mangle?: (url: string) => string } = {},
+): Promise<LightMyRequestResponse> {
+  const url = (o.mangle ?? ((u: string) => u))(await concreteUrl(s, r));
+  const isApi = r.url.startsWith('/api/');
+  const member = who === 'anonymous' ? null : s.members[who];
+  const session = o.session ?? member?.session;
+  const csrf = o.csrf === undefined ? session?.csrf : o.csrf;
+  const headers: Record<string, string> = { 'x-forwarded-for': '198.51.100.7' };
+  if (member && isApi && o.via === 'token') headers.authorization = `Bearer ${o.token ?? member.token}`;
+  else if (member) headers.cookie = session!.cookie;
+  const req: InjectOptions = { method: r.method as InjectOptions['method'], url, headers };
+  if (UNSAFE_METHODS.has(r.method)) {
+    const body = BODIES[routeKey(r)] ?? {};
+    if (isApi) {
+      Object.assign(headers, { 'content-type': 'application/json' }, headers.cookie && csrf ? { 'x-csrf-token': csrf } : {});
+      req.payload = JSON.stringify(body);
+    } else {
+      Object.assign(headers, FORM);
+      req.payload = form({ ...(Object.fromEntries(Object.entries(body).map(([k, v]) => [k, String(v)])) as Record<string, string>), ...(headers.cookie && csrf ? { _csrf: csrf } : {}) });
+    }
+  }
+  if (routeKey(r) === 'POST /newsroom/login') {
+    // The login form's own token: a wrong password for an unknown account, so no session changes.
+    const { token, loginCookie } = await loginForm(s.app);
+    headers.cookie = [headers.cookie, loginCookie].filter(Boolean).join('; ');
+    req.payload = form({ email: `nobody-${who}@nashra.test`, password: 'not the password', _csrf: token });
+  }
+  return s.app.inject(req);
+}
