@@ -129,6 +129,23 @@ describe.runIf(hasChromium() && hasSeed())('the article editor in Chromium', () 
     expect(await page.locator('table.articles tbody tr', { hasText: seed.headline }).count()).toBe(2);
   }, 120_000);
 
+  it('autosaves while the writer types, without moving focus or the caret', async () => {
+    const { page, errors } = await signedInPage();
+    await page.goto(`${origin}/newsroom/articles/new`);
+    const headline = page.locator('input[name=headline]');
+    await headline.click();
+    await headline.pressSequentially('عنوان يحفظ وحده');
+    // The caret sits mid-word, as a writer's would while thinking.
+    await headline.evaluate((el: HTMLInputElement) => el.setSelectionRange(5, 5));
+    await expect.poll(() => page.locator('.save-status').innerText(), { timeout: 12_000 }).toMatch(/حُفظ/);
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('headline');
+    expect(await headline.evaluate((el: HTMLInputElement) => [el.selectionStart, el.selectionEnd])).toEqual([5, 5]);
+    // The autosave created the article: it is in the newsroom's list.
+    const list = await page.request.get(`${origin}/newsroom/articles`);
+    expect(await list.text()).toContain('عنوان يحفظ وحده');
+    expect(errors).toEqual([]);
+  });
+
   it('works without JavaScript: blank slots, submit buttons, the same form', async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
