@@ -41,8 +41,7 @@ describe.runIf(hasChromium() && hasSeed())('the article editor in Chromium', () 
     const page = await context.newPage();
     const errors: string[] = [];
     const foreign: string[] = [];
-    // The site has no favicon yet; Chromium's own request for one is not the editor's error.
-    page.on('console', (m) => m.type() === 'error' && !m.location().url.endsWith('/favicon.ico') && errors.push(`${m.text()} ${m.location().url}`));
+    page.on('console', (m) => m.type() === 'error' && errors.push(`${m.text()} ${m.location().url}`));
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('request', (r) => {
       if (!r.url().startsWith(origin) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) foreign.push(r.url());

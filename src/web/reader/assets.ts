@@ -67,6 +67,8 @@ async function addText(name: string, type: string, content: string): Promise<voi
 export async function registerAssets(app: FastifyInstance, config: Config): Promise<void> {
   const root = findRoot();
   await addText('site.css', 'text/css; charset=utf-8', readFileSync(join(root, 'src/web/assets/site.css'), 'utf8'));
+  // Declared by every page, so browsers never ask for a missing /favicon.ico (a 404 in their console).
+  await addText('icon.svg', 'image/svg+xml', readFileSync(join(root, 'src/web/assets/icon.svg'), 'utf8'));
   await addText('newsroom.css', 'text/css; charset=utf-8', readFileSync(join(root, 'src/web/assets/newsroom.css'), 'utf8'));
   await addText('fontsize.js', 'text/javascript; charset=utf-8', await clientScript(root, 'fontsize'));
   await addText('editor.css', 'text/css; charset=utf-8', readFileSync(join(root, 'src/web/assets/editor.css'), 'utf8'));

@@ -46,6 +46,7 @@ export function NewsroomLayout(props: { ctx: NewsroomContext; title: string; chi
         <meta name="robots" content="noindex, nofollow" />
         <title>{`${props.title} | غرفة الأخبار | ${ctx.siteName}`}</title>
         <link rel="stylesheet" href={assetUrl('newsroom.css')} />
+        <link rel="icon" type="image/svg+xml" href={assetUrl('icon.svg')} />
       </head>
       <body class="newsroom">
         <header class="nr-header">

@@ -32,6 +32,7 @@ export function Layout(props: {
         {props.description && <meta name="description" content={props.description} />}
         {props.canonical && <link rel="canonical" href={site.baseUrl + props.canonical} />}
         <link rel="stylesheet" href={assetUrl('site.css')} />
+        <link rel="icon" type="image/svg+xml" href={assetUrl('icon.svg')} />
         {/* Blocking on purpose: it sets html[data-fs] before the body paints (no jump in size). */}
         <script src={assetUrl('fontsize.js')}></script>
       </head>
