@@ -105,6 +105,17 @@ export async function createArticleIn(
 }
 
 /** Whole replacement with a new revision: the importer's and scripts' path, outside the workflow. */
+/**
+ * An imported page's own "آخر تحديث": the time its live version last changed, shown on our page
+ * too. Ignored unless it comes after the publication time.
+ */
+export async function markRevisedIn(db: Db, id: number, revisedAt: string): Promise<void> {
+  const row = await db.selectFrom('articles').select('published_at').where('id', '=', id).executeTakeFirst();
+  const at = new Date(revisedAt);
+  if (!row?.published_at || Number.isNaN(at.getTime()) || at <= new Date(row.published_at)) return;
+  await updateArticleRow(db, id, { revised_at: at.toISOString() });
+}
+
 export async function replaceArticleIn(db: Db, id: number, input: ArticleInput, now = new Date().toISOString(), by: ContentAuthor = {}) {
   const a = validate(ArticleInputSchema, input, 'article');
   // The row lock serialises concurrent replacements, so their revision numbers cannot collide.

@@ -95,6 +95,15 @@ describe.each(storeTargets())('page import on $name', (target) => {
     );
   });
 
+  it('keeps the page\'s own update time as the article\'s آخر تحديث', async () => {
+    const page = join(dir, 'updated.txt');
+    writeFileSync(page, 'عنوان خبر محدث بعد نشره\n\n2021.06.28 | 17:39 دمشق\nآخر تحديث: 2021.06.28 | 19:05 دمشق\n\nفقرة من المتن.\n');
+    const r = await importPageFile(site.services, page, { publish: true });
+    const a = (await site.services.articles.get(r.id))!;
+    expect(a.publishedAt).toBe('2021-06-28T14:39:00.000Z');
+    expect(a.revisedAt).toBe('2021-06-28T16:05:00.000Z');
+  });
+
   it('refuses bad files with a message naming the file, and writes nothing', async () => {
     const cases: [string, string | Buffer, RegExp][] = [
       ['no-headline.txt', '2021.06.28 | 17:39 دمشق\n', /headline/],

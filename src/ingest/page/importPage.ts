@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { articlePath, type ArticleStatus } from '../../domain/article.js';
 import type { BlockInput } from '../../domain/blocks.js';
 import { ValidationError } from '../../domain/errors.js';
-import { createArticleIn } from '../../services/articles.js';
+import { createArticleIn, markRevisedIn } from '../../services/articles.js';
 import type { Services } from '../../services/index.js';
 import { fileSize, prepareImage, saveImageIn, saveMissingImageIn, type PreparedImage } from '../../services/media.js';
 import { parsePage, type ParsedImage } from './parse.js';
@@ -72,7 +72,7 @@ export async function importPageFile(services: Services, file: string, opts: Imp
         if (b.type !== 'image') body.push(b);
         else body.push({ type: 'image', mediaId: await mediaFor(b), caption: b.caption, credit: b.credit });
       }
-      return createArticleIn(trx, {
+      const id = await createArticleIn(trx, {
         headline: page.headline,
         body,
         lead: page.lead && { mediaId: await mediaFor(page.lead), caption: page.lead.caption, credit: page.lead.credit },
@@ -84,6 +84,8 @@ export async function importPageFile(services: Services, file: string, opts: Imp
         timeZone: page.timeZone,
         city: page.city,
       });
+      if (page.updatedAt) await markRevisedIn(trx, id, page.updatedAt);
+      return id;
     });
     services.events.emit({ type: 'article', id });
     const article = (await services.articles.get(id))!;
