@@ -9,6 +9,20 @@ export class ValidationError extends Error {
   }
 }
 
+/**
+ * Input over a size limit (a live entry's text or block count): 413, so a client knows to cut it
+ * down rather than fix a field. `reason` is what the API's problem mapping already reads for
+ * oversized uploads.
+ */
+export class TooLargeError extends ValidationError {
+  readonly statusCode = 413;
+  readonly reason = 'too_large';
+  constructor(message: string) {
+    super(message);
+    this.name = 'TooLargeError';
+  }
+}
+
 export class NotFoundError extends Error {
   constructor(message: string) {
     super(message);

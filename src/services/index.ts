@@ -3,6 +3,8 @@ import type { Store } from '../store/db.js';
 import { AccountService } from './accounts.js';
 import { ArticleService } from './articles.js';
 import { ContentEvents } from './events.js';
+import { LiveBus } from '../live/bus.js';
+import { LiveService } from './live.js';
 import { MediaLibrary } from './mediaLibrary.js';
 import { ReaderService } from './reader.js';
 import { WorkflowService } from './workflow.js';
@@ -17,10 +19,13 @@ export interface Services {
   media: MediaLibrary;
   workflow: WorkflowService;
   accounts: AccountService;
+  liveBus: LiveBus;
+  live: LiveService;
 }
 
 export function createServices(store: Store, config: Config): Services {
   const events = new ContentEvents();
+  const liveBus = new LiveBus();
   return {
     config,
     store,
@@ -30,5 +35,7 @@ export function createServices(store: Store, config: Config): Services {
     media: new MediaLibrary(store, config, events),
     workflow: new WorkflowService(store, events),
     accounts: new AccountService(store),
+    liveBus,
+    live: new LiveService(store, liveBus, { timeZone: config.timeZone, city: config.city }),
   };
 }

@@ -143,6 +143,44 @@ export interface ArticleRevisionTable {
   note: string | null;
 }
 
+export interface LiveCoverageTable {
+  id: Generated<number>;
+  slug: string;
+  title: string;
+  summary: string | null;
+  status: string;
+  started_at: string;
+  ended_at: string | null;
+  stream_url: string | null;
+  time_zone: string;
+  city: string;
+  created_by: number | null;
+  last_event_id: ColumnType<number, number | undefined, number>;
+}
+
+export interface LiveEntryTable {
+  id: Generated<number>;
+  coverage_id: number;
+  created_at: string;
+  /** JSON array of user ids, first author first. */
+  author_ids: string;
+  /** JSON array of body blocks. */
+  body: string;
+  key_event: number;
+  pinned: number;
+  edited_at: string | null;
+  deleted_at: string | null;
+}
+
+export interface LiveEventTable {
+  coverage_id: number;
+  event_id: number;
+  type: string;
+  entry_id: number | null;
+  payload: string;
+  created_at: string;
+}
+
 export interface Database {
   sections: SectionTable;
   tags: TagTable;
@@ -158,4 +196,7 @@ export interface Database {
   api_tokens: ApiTokenTable;
   audit_log: AuditLogTable;
   article_revisions: ArticleRevisionTable;
+  live_coverages: LiveCoverageTable;
+  live_entries: LiveEntryTable;
+  live_events: LiveEventTable;
 }

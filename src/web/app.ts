@@ -77,7 +77,7 @@ export async function buildApp({ services, logger }: AppOptions): Promise<Fastif
   app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, req, reply) => {
     if (err instanceof NotFoundError) return sendNotFound(services, req, reply);
     const status =
-      err instanceof ValidationError ? 400 : err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+      err instanceof ValidationError ? ((err as { statusCode?: number }).statusCode ?? 400) : err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status >= 500) req.log.error({ err }, 'request failed');
     reply
       .code(status)
