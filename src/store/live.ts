@@ -119,14 +119,7 @@ export async function endCoverageRow(db: Db, id: number, at: string): Promise<vo
   await db.updateTable('live_coverages').set({ status: 'ended', ended_at: at }).where('id', '=', id).execute();
 }
 
-export interface NewEntry {
-  coverageId: number;
-  createdAt: string;
-  authorIds: number[];
-  blocks: Block[];
-  keyEvent: boolean;
-  pinned: boolean;
-}
+export type NewEntry = Omit<LiveEntry, 'id' | 'editedAt' | 'deletedAt'>;
 
 export async function insertEntry(db: Db, e: NewEntry): Promise<LiveEntry> {
   const r = await db
