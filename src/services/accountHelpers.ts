@@ -31,4 +31,3 @@ export function assertAdmin(actor: Actor): void {
 }
 
 /** The audit columns that say who acted. */
-export const auditBy = (a: Actor) => ({ userId: a.user?.id ?? null, actor: a.label, ip: a.ip });

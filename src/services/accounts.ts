@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { EmailSchema, ROLES, type Actor, type Role, type User } from '../domain/user.js';
-import { appendAudit, listAudit, type AuditQuery, type AuditRecord } from '../store/audit.js';
+import { appendAudit, auditBy, listAudit, type AuditQuery, type AuditRecord } from '../store/audit.js';
 import type { Store } from '../store/db.js';
 import { deleteSessionsOfUser, ensureSecret } from '../store/sessions.js';
 import {
@@ -17,7 +17,7 @@ import {
   setUserDisabledAt,
   setUserRole,
 } from '../store/users.js';
-import { assertAdmin, auditBy, parseInput } from './accountHelpers.js';
+import { assertAdmin, parseInput } from './accountHelpers.js';
 import { ApiTokens, type TokenInput, type TokenRecord, type TokenScope } from './apiTokens.js';
 import { assertStrongPassword, hashPassword, verifyPassword } from './passwords.js';
 import { Sessions, type ActiveSession, type LoginInput, type LoginResult, type SessionInfo } from './sessions.js';

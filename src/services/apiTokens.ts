@@ -6,7 +6,8 @@ import { appendAudit } from '../store/audit.js';
 import type { Store } from '../store/db.js';
 import { getToken, getTokenByHash, insertToken, listTokensOfUser, revokeTokenRow, touchToken, type TokenRecord, type TokenScope } from '../store/tokens.js';
 import { getUser } from '../store/users.js';
-import { auditBy, parseInput, sha256 } from './accountHelpers.js';
+import { parseInput, sha256 } from './accountHelpers.js';
+import { auditBy } from '../store/audit.js';
 
 export type { TokenRecord, TokenScope };
 

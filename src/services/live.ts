@@ -19,7 +19,7 @@ import type { Block } from '../domain/blocks.js';
 import { hasRole, type Actor, type User } from '../domain/user.js';
 import type { LiveBus } from '../live/bus.js';
 import { slugify } from '../text/slug.js';
-import { appendAudit } from '../store/audit.js';
+import { appendAudit, auditBy } from '../store/audit.js';
 import type { Store } from '../store/db.js';
 import {
   appendEvent,
@@ -270,10 +270,8 @@ async function freeSlug(trx: Db, base: string): Promise<string> {
 
 function audit(trx: Db, actor: Actor, action: string, coverageId: number, at: string, details?: Record<string, unknown>): Promise<void> {
   return appendAudit(trx, {
+    ...auditBy(actor),
     action,
-    userId: actor.user?.id ?? null,
-    actor: actor.label,
-    ip: actor.ip,
     targetType: 'live_coverage',
     targetId: coverageId,
     at,

@@ -2,7 +2,7 @@ import type { Config } from '../config.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { MediaMetaSchema, MediaSearchSchema, type MediaMetaInput, type MediaRecord } from '../domain/media.js';
 import { hasRole, type Actor, type User } from '../domain/user.js';
-import { appendAudit } from '../store/audit.js';
+import { appendAudit, auditBy } from '../store/audit.js';
 import type { Store } from '../store/db.js';
 import { findMediaByStorageKey, getMedia, searchMedia, updateMediaMeta } from '../store/media.js';
 import { bumpContentVersion } from '../store/siteState.js';
@@ -59,10 +59,8 @@ export class MediaLibrary {
         changedExisting = !!before && JSON.stringify(before) !== JSON.stringify(saved);
         if (changedExisting) await bumpContentVersion(trx);
         await appendAudit(trx, {
+          ...auditBy(actor),
           action: 'media.upload',
-          userId: user.id,
-          actor: actor.label,
-          ip: actor.ip,
           targetType: 'media',
           targetId: saved.id,
           details: { name: img.originalName, mime: img.mime, width: img.width, height: img.height, bytes: img.bytes, existing: !!before },
@@ -94,10 +92,8 @@ export class MediaLibrary {
       const updated = (await updateMediaMeta(trx, id, meta))!;
       await bumpContentVersion(trx);
       await appendAudit(trx, {
+        ...auditBy(actor),
         action: 'media.update',
-        userId: user.id,
-        actor: actor.label,
-        ip: actor.ip,
         targetType: 'media',
         targetId: id,
         details: { fields: Object.keys(meta).filter((k) => meta[k as keyof typeof meta] !== undefined) },

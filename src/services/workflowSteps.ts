@@ -3,7 +3,7 @@ import { ArticleInputSchema, type ArticleStatus, type ValidArticleInput } from '
 import { ConflictError } from '../domain/errors.js';
 import type { RevisionInfo } from '../domain/revision.js';
 import type { Actor } from '../domain/user.js';
-import { appendAudit } from '../store/audit.js';
+import { appendAudit, auditBy } from '../store/audit.js';
 import { getRevisionById, type StoredRevision } from '../store/revisions.js';
 import type { Database } from '../store/schema.js';
 import { setArticleState, type ArticleState } from '../store/workflow.js';
@@ -48,10 +48,8 @@ export function auditArticle(
   details?: Record<string, unknown>,
 ): Promise<void> {
   return appendAudit(trx, {
+    ...auditBy(actor),
     action,
-    userId: actor.user?.id ?? null,
-    actor: actor.label,
-    ip: actor.ip,
     targetType: 'article',
     targetId: id,
     details: details ?? null,

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Actor } from '../domain/user.js';
 import type { Database } from './schema.js';
 
 export interface AuditEntry {
@@ -23,6 +24,9 @@ export interface AuditRecord {
   ip: string | null;
   details: Record<string, unknown> | null;
 }
+
+/** Who did it, as every audit row records it. */
+export const auditBy = (a: Actor) => ({ userId: a.user?.id ?? null, actor: a.label, ip: a.ip });
 
 /** Append-only: call it inside the transaction of the change it records, so both land or neither. */
 export async function appendAudit(db: Kysely<Database>, e: AuditEntry): Promise<void> {
