@@ -5,6 +5,7 @@ import { ArticleService } from './articles.js';
 import { ContentEvents } from './events.js';
 import { LiveBus } from '../live/bus.js';
 import { LiveService } from './live.js';
+import { LiveReader } from './liveReader.js';
 import { MediaLibrary } from './mediaLibrary.js';
 import { ReaderService } from './reader.js';
 import { WorkflowService } from './workflow.js';
@@ -21,11 +22,14 @@ export interface Services {
   accounts: AccountService;
   liveBus: LiveBus;
   live: LiveService;
+  /** What readers see of live coverages: visible entries with their media and authors. */
+  liveReader: LiveReader;
 }
 
 export function createServices(store: Store, config: Config): Services {
   const events = new ContentEvents();
   const liveBus = new LiveBus();
+  const live = new LiveService(store, liveBus, { timeZone: config.timeZone, city: config.city });
   return {
     config,
     store,
@@ -36,6 +40,7 @@ export function createServices(store: Store, config: Config): Services {
     workflow: new WorkflowService(store, events),
     accounts: new AccountService(store),
     liveBus,
-    live: new LiveService(store, liveBus, { timeZone: config.timeZone, city: config.city }),
+    live,
+    liveReader: new LiveReader(store, live),
   };
 }

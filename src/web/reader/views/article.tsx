@@ -4,7 +4,8 @@ import type { ArticlePage } from '../../../services/reader.js';
 import { Cards, Figure, Spans, TimeLine } from './components.js';
 import { Layout, tagPath, type Site } from './layout.js';
 
-function BodyBlock({ block, media }: { block: Block; media: Map<number, Media> }) {
+/** One body block as reader HTML; live entries render their blocks with it too. */
+export function BodyBlock({ block, media }: { block: Block; media: Map<number, Media> }) {
   switch (block.type) {
     case 'paragraph':
       return (
