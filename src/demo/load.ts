@@ -7,11 +7,12 @@ import { countArticles } from '../store/articles.js';
 import { getSiteState, setSiteState } from '../store/siteState.js';
 import { demoArticles, type DemoImage } from './content.js';
 import { renderDemoImage } from './images.js';
+import { insertDemoCoverage } from './live.js';
 
 const DEMO_FLAG = 'demo_loaded';
 
 /**
- * Fills an empty site with the demo articles, once: a site whose editors deleted the demo
+ * Fills an empty site with the demo articles and a running live coverage, once: a site whose editors deleted the demo
  * does not get it back on the next start. Returns how many articles were added.
  */
 export async function loadDemoContentOnce(services: Services): Promise<number> {
@@ -60,6 +61,7 @@ export async function loadDemoContentOnce(services: Services): Promise<number> {
       };
       ids.push(await createArticleIn(trx, input));
     }
+    await insertDemoCoverage(trx, { timeZone: config.timeZone, city: config.city });
     await setSiteState(trx, DEMO_FLAG, new Date().toISOString());
     return ids;
   });
