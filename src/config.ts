@@ -11,6 +11,8 @@ const schema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (leave it unset for the embedded SQLite)')
     .optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+  // Keys and channels start with it, so several sites (and test runs) can share one Redis.
+  NASHRA_REDIS_PREFIX: z.string().min(1).max(100).regex(/^\S+$/, 'must not contain spaces').default('nashra:'),
   NASHRA_TIMEZONE: z.string().refine(isValidTimeZone, 'not an IANA time zone').default('Asia/Damascus'),
   NASHRA_CITY: z.string().min(1).default('دمشق'),
   NASHRA_SITE_NAME: z.string().min(1).default('نشرة'),
@@ -28,6 +30,7 @@ export interface Config {
   mediaDir: string;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
+  redisPrefix: string;
   timeZone: string;
   city: string;
   siteName: string;
@@ -58,6 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mediaDir: resolve(dataDir, 'media'),
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    redisPrefix: e.NASHRA_REDIS_PREFIX,
     timeZone: e.NASHRA_TIMEZONE,
     city: e.NASHRA_CITY,
     siteName: e.NASHRA_SITE_NAME,

@@ -1,6 +1,7 @@
 import pino from 'pino';
 import type { Config } from '../config.js';
 import { loadDemoContentOnce } from '../demo/load.js';
+import { startRedisBridge } from '../live/redisBridge.js';
 import { startScheduler } from '../services/scheduler.js';
 import { buildApp } from '../web/app.js';
 import { openServices } from './context.js';
@@ -17,6 +18,11 @@ export async function serve(config: Config, opts: { demo: boolean }): Promise<vo
     onPublished: (ids) => logger.info({ ids }, 'scheduled articles published'),
     onError: (err) => logger.error({ err }, 'scheduled publishing failed; retrying'),
   });
+  // With Redis, live events cross instances; without it, the bus fans out in this process only.
+  // Not awaited: pages serve while Redis is unreachable, only live streams wait for it.
+  const bridge = config.redisUrl
+    ? startRedisBridge(services.liveBus, { url: config.redisUrl, prefix: config.redisPrefix, logger: logger.child({ part: 'redis' }) })
+    : undefined;
   const app = await buildApp({ services, logger });
   const address = await app.listen({ port: config.port, host: config.host });
   process.stdout.write(`Nashra serves ${address}/\n`);
@@ -28,6 +34,8 @@ export async function serve(config: Config, opts: { demo: boolean }): Promise<vo
     logger.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 10_000).unref();
     await app.close();
+    // After the app: open streams were told `shutdown`, not that Redis went away.
+    await bridge?.close();
     await scheduler.stop();
     await services.store.close();
     clearTimeout(force);
