@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services/index.js';
 import { MAX_IMAGE_BYTES } from '../../services/media.js';
 import { articleApi } from './articles.js';
+import { liveApi } from './live.js';
 import { mediaApi } from './media.js';
 import { problem, problemFor, sendProblem } from './problem.js';
 
@@ -35,5 +36,6 @@ export async function api(app: FastifyInstance, { services }: { services: Servic
 
   await app.register(articleApi, { services, prefix: '/v1' });
   await app.register(mediaApi, { services, prefix: '/v1' });
+  await app.register(liveApi, { services, prefix: '/v1' });
   app.get('/docs', { schema: { hide: true } }, async () => app.swagger());
 }
