@@ -59,6 +59,11 @@ async function clientScript(root: string, name: string): Promise<string> {
   }
 }
 
+/** hls.js without its source-map comment: the map is not served, and asking for it would 404. */
+function hlsScript(root: string): string {
+  return readFileSync(join(root, 'node_modules/hls.js/dist/hls.light.min.js'), 'utf8').replace(/\n\/\/# sourceMappingURL=\S*\s*$/, '\n');
+}
+
 async function addText(name: string, type: string, content: string): Promise<void> {
   const body = await encode(content);
   textAssets.set(name, { type, body, hash: body.etagBase.slice(1, 11) });
@@ -74,6 +79,11 @@ export async function registerAssets(app: FastifyInstance, config: Config): Prom
   await addText('editor.css', 'text/css; charset=utf-8', readFileSync(join(root, 'src/web/assets/editor.css'), 'utf8'));
   await addText('editor.js', 'text/javascript; charset=utf-8', await clientScript(root, 'editor'));
   await addText('autosave.js', 'text/javascript; charset=utf-8', await clientScript(root, 'autosave'));
+  await addText('live.js', 'text/javascript; charset=utf-8', await clientScript(root, 'live'));
+  // The light build (no subtitles, DRM or alternate audio): only browsers without native HLS
+  // (all but Safari) load it, and only on a page with an HLS stream.
+  // Compressed once per process (a quarter second of brotli per app built): a package file does not change under us.
+  if (!textAssets.has('hls.js')) await addText('hls.js', 'text/javascript; charset=utf-8', hlsScript(root));
 
   const fontDir = join(root, 'node_modules/@fontsource/noto-naskh-arabic/files');
   const fonts = new Map(FONT_FILES.map((f) => [f, readFileSync(join(fontDir, f))]));

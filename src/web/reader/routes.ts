@@ -7,7 +7,6 @@ import { ArticleView } from './views/article.js';
 import { HomeView } from './views/home.js';
 import { renderPage, sectionPath, tagPath, type Site } from './views/layout.js';
 import { ListView } from './views/list.js';
-import { LiveView } from './views/live.js';
 import { NotFoundView } from './views/notFound.js';
 
 // One cache per Services, so sendNotFound (called from app.ts's handlers) shares it.
@@ -80,10 +79,6 @@ export async function readerRoutes(app: FastifyInstance, opts: { services: Servi
       const [site, home] = await Promise.all([siteOf(services), services.reader.home()]);
       return { html: renderPage(HomeView, { site, ...home }) };
     }),
-  );
-
-  app.get('/live', route, (req, reply) =>
-    serve(req, reply, '/live', async () => ({ html: renderPage(LiveView, { site: await siteOf(services) }) })),
   );
 
   for (const kind of ['section', 'tag'] as const) {

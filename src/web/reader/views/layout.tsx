@@ -19,6 +19,8 @@ export function Layout(props: {
   description?: string | null | undefined;
   /** Path of the canonical URL; absent for pages that should not be indexed under their own URL. */
   canonical?: string | undefined;
+  /** Page-specific head elements (the live page's JSON-LD). */
+  head?: ComponentChildren;
   children: ComponentChildren;
 }) {
   const { site } = props;
@@ -35,6 +37,7 @@ export function Layout(props: {
         <link rel="icon" type="image/svg+xml" href={assetUrl('icon.svg')} />
         {/* Blocking on purpose: it sets html[data-fs] before the body paints (no jump in size). */}
         <script src={assetUrl('fontsize.js')}></script>
+        {props.head}
       </head>
       <body>
         <header class="site-header">
