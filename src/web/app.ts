@@ -9,6 +9,7 @@ import { newsroomAuth } from './newsroom/auth.js';
 import { api } from './api/index.js';
 import { mediaRoutes } from './newsroom/mediaRoutes.js';
 import { registerAssets } from './reader/assets.js';
+import { liveStream } from './reader/liveStream.js';
 import { livePages } from './reader/livePages.js';
 import { readerRoutes, sendNotFound } from './reader/routes.js';
 import { fixedSecurityHeaders } from './security.js';
@@ -72,6 +73,7 @@ export async function buildApp({ services, logger }: AppOptions): Promise<Fastif
   await app.register(api, { services, prefix: '/api' });
   await app.register(articleRoutes, { services });
   await app.register(mediaRoutes, { services });
+  await app.register(liveStream, { services });
   await app.register(readerRoutes, { services });
   await app.register(livePages, { services });
 
