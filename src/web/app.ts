@@ -7,10 +7,11 @@ import { accountRoutes } from './newsroom/accountRoutes.js';
 import { articleRoutes } from './newsroom/articleRoutes.js';
 import { newsroomAuth } from './newsroom/auth.js';
 import { api } from './api/index.js';
+import { liveRoutes } from './newsroom/liveRoutes.js';
 import { mediaRoutes } from './newsroom/mediaRoutes.js';
 import { registerAssets } from './reader/assets.js';
-import { liveStream } from './reader/liveStream.js';
 import { livePages } from './reader/livePages.js';
+import { liveStream } from './reader/liveStream.js';
 import { readerRoutes, sendNotFound } from './reader/routes.js';
 import { fixedSecurityHeaders } from './security.js';
 
@@ -73,6 +74,7 @@ export async function buildApp({ services, logger }: AppOptions): Promise<Fastif
   await app.register(api, { services, prefix: '/api' });
   await app.register(articleRoutes, { services });
   await app.register(mediaRoutes, { services });
+  await app.register(liveRoutes, { services });
   await app.register(liveStream, { services });
   await app.register(readerRoutes, { services });
   await app.register(livePages, { services });
@@ -86,7 +88,8 @@ export async function buildApp({ services, logger }: AppOptions): Promise<Fastif
     reply
       .code(status)
       .type('application/json; charset=utf-8')
-      .send({ error: status >= 500 ? 'حدث خطأ في الخادم' : err.message });
+      // Fastify's own 413 (a body over bodyLimit) speaks English; a TooLargeError already says why in Arabic.
+      .send({ error: status >= 500 ? 'حدث خطأ في الخادم' : status === 413 && !(err instanceof ValidationError) ? 'الطلب أكبر من المسموح' : err.message });
   });
 
   return app;

@@ -58,6 +58,13 @@ const BODIES: Record<string, Record<string, unknown>> = {
   'PATCH /api/v1/articles/:id': { headline: 'عنوان جديد' },
   'POST /api/v1/articles/:id/schedule': { at: '2099-01-01T10:00:00Z' },
   'PATCH /api/v1/media/:id': { caption: 'تعليق' },
+  'POST /newsroom/live': { title: 'تغطية للاختبار' },
+  'POST /newsroom/live/:id/entries': { text: 'مدخل' },
+  'POST /newsroom/live/:id/entries/:entryId/edit': { text: 'مدخل مصحح' },
+  'POST /newsroom/live/:id/entries/:entryId/flags': { keyEvent: '1' },
+  'POST /api/v1/live': { title: 'تغطية للاختبار' },
+  'POST /api/v1/live/:id/entries': { text: 'مدخل' },
+  'PATCH /api/v1/live/:id/entries/:entryId': { text: 'مدخل مصحح' },
 };
 
 export async function matrixSite(): Promise<MatrixSite> {
@@ -96,6 +103,14 @@ export async function freshDraft(s: MatrixSite): Promise<number> {
   return (await s.site.services.workflow.create(actorFor(s.members.contributor.user), ARTICLE)).id;
 }
 
+/** A running coverage with one entry written by the contributor: what each live route is tried on. */
+export async function freshLiveEntry(s: MatrixSite): Promise<{ coverageId: number; entryId: number }> {
+  const { services } = s.site;
+  const c = await services.live.createCoverage(actorFor(s.members.editor.user), { title: 'تغطية للاختبار' });
+  const e = await services.live.postEntry(actorFor(s.members.contributor.user), c.id, { text: 'مدخل' });
+  return { coverageId: c.id, entryId: e.entryId! };
+}
+
 /** The route's pattern with its parameters filled in for this site. */
 export async function concreteUrl(s: MatrixSite, r: CollectedRoute): Promise<string> {
   const e = encodeURIComponent;
@@ -112,6 +127,10 @@ export async function concreteUrl(s: MatrixSite, r: CollectedRoute): Promise<str
   if (fixed[r.url]) return fixed[r.url]!;
   let url = r.url;
   if (/\/articles\/:id/.test(url)) url = url.replace(':id', String(await freshDraft(s)));
+  if (/^\/(newsroom|api\/v1)\/live\/:id/.test(url)) {
+    const live = await freshLiveEntry(s);
+    url = url.replace(':id', String(live.coverageId)).replace(':entryId', String(live.entryId));
+  }
   if (/\/media\/:id/.test(url)) url = url.replace(':id', String(s.media.id));
   if (/\/users\/:id/.test(url)) url = url.replace(':id', String(s.bystander.id));
   if (/\/sessions\/:id/.test(url)) url = url.replace(':id', '0'.repeat(64));

@@ -78,6 +78,23 @@ const NEEDS: Record<string, 'anyone' | Role> = {
   'POST /api/v1/media': 'contributor',
   'GET /api/v1/media/:id': 'contributor',
   'PATCH /api/v1/media/:id': 'contributor',
+
+  'GET /newsroom/live': 'contributor',
+  'GET /newsroom/live/:id': 'contributor',
+  'GET /newsroom/live/:id/entries/:entryId': 'contributor',
+  'POST /newsroom/live/:id/entries': 'contributor',
+  'POST /newsroom/live/:id/entries/:entryId/edit': 'contributor',
+  'POST /newsroom/live/:id/entries/:entryId/flags': 'contributor',
+  'POST /newsroom/live/:id/entries/:entryId/delete': 'contributor',
+  'POST /newsroom/live': 'editor',
+  'POST /newsroom/live/:id/end': 'editor',
+  'GET /api/v1/live': 'contributor',
+  'GET /api/v1/live/:id': 'contributor',
+  'POST /api/v1/live/:id/entries': 'contributor',
+  'PATCH /api/v1/live/:id/entries/:entryId': 'contributor',
+  'DELETE /api/v1/live/:id/entries/:entryId': 'contributor',
+  'POST /api/v1/live': 'editor',
+  'POST /api/v1/live/:id/end': 'editor',
 };
 
 /** Routes whose allowed answer looks like a refusal: a wrong password (sent on purpose), and signing out. */
@@ -139,7 +156,9 @@ describe('the route × role matrix', () => {
     const { token } = await s.site.services.accounts.createToken(other.user.id, { name: 'other', scope: 'write' });
     const wrong: string[] = [];
     // Pictures are shared for reading, but only their uploader (or an editor) describes them.
-    for (const r of s.routes.filter((x) => x.url.includes('/articles/:id') || (x.url.includes('/media/:id') && UNSAFE_METHODS.has(x.method)))) {
+    // Live entries: only their writer (or an editor) corrects, flags or deletes them.
+    const guarded = (x: { url: string; method: string }) => x.url.includes('/articles/:id') || ((x.url.includes('/media/:id') || x.url.includes('/entries/:entryId')) && UNSAFE_METHODS.has(x.method));
+    for (const r of s.routes.filter(guarded)) {
       for (const via of r.url.startsWith('/api/') ? (['session', 'token'] as const) : (['session'] as const)) {
         const res = await call(s, r, 'contributor', { via, session, token });
         if (res.statusCode !== 403) wrong.push(`${routeKey(r)} (${via}) → ${res.statusCode}`);

@@ -79,6 +79,7 @@ export async function registerAssets(app: FastifyInstance, config: Config): Prom
   await addText('editor.css', 'text/css; charset=utf-8', readFileSync(join(root, 'src/web/assets/editor.css'), 'utf8'));
   await addText('editor.js', 'text/javascript; charset=utf-8', await clientScript(root, 'editor'));
   await addText('autosave.js', 'text/javascript; charset=utf-8', await clientScript(root, 'autosave'));
+  await addText('liveConsole.js', 'text/javascript; charset=utf-8', await clientScript(root, 'liveConsole'));
   await addText('live.js', 'text/javascript; charset=utf-8', await clientScript(root, 'live'));
   // The light build (no subtitles, DRM or alternate audio): only browsers without native HLS
   // (all but Safari) load it, and only on a page with an HLS stream.

@@ -20,6 +20,10 @@ export function DashboardView({ ctx }: { ctx: NewsroomContext }) {
           <a href="/newsroom/media">المكتبة</a>
           <p>الصور وتعليقاتها وحقوقها.</p>
         </li>
+        <li>
+          <a href="/newsroom/live">التغطيات الحية</a>
+          <p>فتح تغطية حية ونشر مدخلاتها وتصحيحها وإنهاؤها.</p>
+        </li>
         {admin && (
           <li>
             <a href="/newsroom/users">المستخدمون</a>

@@ -30,6 +30,7 @@ export function NewsroomTime({ ctx, at }: { ctx: NewsroomContext; at: string }) 
 const NAV: { href: string; label: string; admin?: boolean }[] = [
   { href: '/newsroom/articles', label: 'المقالات' },
   { href: '/newsroom/media', label: 'المكتبة' },
+  { href: '/newsroom/live', label: 'البث الحي' },
   { href: '/newsroom/users', label: 'المستخدمون', admin: true },
   { href: '/newsroom/audit', label: 'سجل التدقيق', admin: true },
   { href: '/newsroom/sessions', label: 'جلساتي' },
