@@ -297,7 +297,9 @@
   async function poll(): Promise<void> {
     let delay = POLL_MS;
     try {
-      const res = await fetch(`${updatesUrl}?after=${lastEventId}`, { headers: { accept: 'application/json' } });
+      // no-cache: the browser revalidates (If-None-Match, a 304 when nothing changed) instead of
+      // reusing the answer its stale-while-revalidate would otherwise keep serving for 30 s.
+      const res = await fetch(`${updatesUrl}?after=${lastEventId}`, { headers: { accept: 'application/json' }, cache: 'no-cache' });
       if (res.ok) {
         const body = (await res.json()) as Updates;
         if (body.resync) return resync();
