@@ -1,9 +1,11 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Block } from '../../src/domain/blocks.js';
 import type { User } from '../../src/domain/user.js';
 import { buildApp } from '../../src/web/app.js';
 import { blocksToText, textToBlocks } from '../../src/web/newsroom/liveText.js';
+import { hasChromium, launchChromium } from '../helpers/browser.js';
 import { addUser, FORM, form, signIn, type Signed } from '../helpers/newsroom.js';
 import { openTestSite, storeTargets, type TestSite } from '../helpers/services.js';
 import { actorFor } from '../helpers/users.js';
@@ -253,3 +255,98 @@ for (const target of storeTargets()) {
     });
   });
 }
+
+describe.runIf(hasChromium())('the live console in Chromium', () => {
+  let site: TestSite;
+  let app: FastifyInstance;
+  let browser: Browser;
+  let origin: string;
+  let editor: User;
+  let writer: User;
+  const password = 'ورد الشام في الربيع';
+
+  beforeAll(async () => {
+    site = await openTestSite();
+    editor = (await addUser(site.services, 'editor@live-browser.test', 'editor', password)).user;
+    writer = (await addUser(site.services, 'writer@live-browser.test', 'contributor', password)).user;
+    app = await buildApp({ services: site.services });
+    origin = (await app.listen({ port: 0, host: '127.0.0.1' })).replace('localhost', '127.0.0.1');
+    browser = await launchChromium();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await site?.dispose();
+  });
+
+  async function signedIn(javaScriptEnabled = true): Promise<{ page: Page; errors: string[] }> {
+    const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, locale: 'ar', javaScriptEnabled });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(`${m.text()} ${m.location().url}`));
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${origin}/newsroom/login`);
+    await page.fill('input[name=email]', 'editor@live-browser.test');
+    await page.fill('input[name=password]', password);
+    await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/newsroom/login')), page.press('input[name=password]', 'Enter')]);
+    return { page, errors };
+  }
+  const entryText = (page: Page, id: number) => page.locator(`li.lc-entry[data-entry-id="${id}"] .live-entry-body`).innerText();
+
+  it("posts with Ctrl+Enter without leaving the page, and shows other editors' entries, edits and deletions as they happen", async () => {
+    const c = await site.services.live.createCoverage(actorFor(editor), { title: 'تغطية في المتصفح' });
+    const { page, errors } = await signedIn();
+    await page.goto(`${origin}/newsroom/live/${c.id}`);
+    const url = page.url();
+
+    await page.locator('#lc-text').fill('سقوط أمطار غزيرة\n\n> الطرق مغلقة\n— الدفاع المدني');
+    await page.locator('#lc-text').press('Control+Enter');
+    await page.locator('li.lc-entry').first().waitFor({ timeout: 10_000 });
+    const [mine] = await site.services.live.entries(c.id);
+    expect(mine!.blocks.map((b) => b.type)).toEqual(['paragraph', 'quote']);
+    expect(await entryText(page, mine!.id)).toContain('الطرق مغلقة');
+    expect(await page.inputValue('#lc-text')).toBe('');
+    expect(page.url()).toBe(url);
+    // Its controls came with it, from the server.
+    expect(await page.locator(`li.lc-entry[data-entry-id="${mine!.id}"] form[action$="/delete"]`).count()).toBe(1);
+
+    // Another writer's entry arrives through the stream, above the first, with the editor's controls.
+    const theirs = (await site.services.live.postEntry(actorFor(writer), c.id, { text: 'وصول فرق الإغاثة' })).entryId!;
+    await page.locator(`li.lc-entry[data-entry-id="${theirs}"]`).waitFor({ timeout: 10_000 });
+    expect(await page.locator('li.lc-entry').first().getAttribute('data-entry-id')).toBe(String(theirs));
+    expect(await page.locator(`li.lc-entry[data-entry-id="${theirs}"] form[action$="/edit"]`).count()).toBe(1);
+
+    await site.services.live.editEntry(actorFor(writer), c.id, theirs, { text: 'وصول فرق الإغاثة إلى المدينة' });
+    await page.waitForFunction((id) => document.querySelector(`#entry-${id}`)?.textContent?.includes('إلى المدينة'), theirs, { timeout: 10_000 });
+    await site.services.live.deleteEntry(actorFor(writer), c.id, theirs);
+    await page.locator(`li.lc-entry[data-entry-id="${theirs}"]`).waitFor({ state: 'detached', timeout: 10_000 });
+
+    // A refusal is shown under the box, in Arabic, and the text stays.
+    await page.locator('#lc-text').fill('ك'.repeat(20_001));
+    await page.locator('#lc-text').press('Control+Enter');
+    await page.locator('.lc-compose-error').waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await page.locator('.lc-compose-error').innerText()).toContain('أطول من المسموح');
+    expect((await page.inputValue('#lc-text')).length).toBe(20_001);
+
+    // Ending the coverage elsewhere turns the console read-only.
+    await site.services.live.endCoverage(actorFor(editor), c.id);
+    await page.waitForSelector('ol.lc-entries[data-status="ended"]', { timeout: 10_000 });
+    expect(await page.locator('form.lc-compose').count()).toBe(0);
+    // The refused post is the one failed request the browser reports.
+    expect(errors.filter((e) => !/status of 413/.test(e))).toEqual([]);
+  }, 60_000);
+
+  it('works without JavaScript: the compose button posts the form and lands on the entry', async () => {
+    const c = await site.services.live.createCoverage(actorFor(editor), { title: 'تغطية بلا سكربت' });
+    const { page } = await signedIn(false);
+    await page.goto(`${origin}/newsroom/live/${c.id}`);
+    await page.locator('#lc-text').fill('مدخل من نموذج عادي');
+    await Promise.all([page.waitForURL(/ok=posted#entry-\d+$/), page.locator('form.lc-compose button[type=submit]').click()]);
+    expect(await page.locator('li.lc-entry').count()).toBe(1);
+    expect(await page.locator('.nr-ok').innerText()).toContain('نُشر المدخل');
+    // Delete takes the second, confirming click inside <details>.
+    await page.locator('details.lc-delete summary').click();
+    await Promise.all([page.waitForURL(/ok=deleted/), page.locator('details.lc-delete button').click()]);
+    expect(await page.locator('li.lc-entry').count()).toBe(0);
+  }, 60_000);
+});
