@@ -265,6 +265,8 @@ export class LiveHub {
           conn.sent = f.id;
           if (!this.write(conn, f.bytes)) return;
           if (f.ends) endedSent = true;
+          // A backlog can exceed the buffer limit on its own: this task, and only it, waits.
+          if (conn.res.writableLength > this.maxBuffered / 4 && !((await drained(conn.res)) && ch.conns.has(conn))) return;
         }
         if (endedSent) break;
         caughtUp = conn.sent >= r.lastEventId;
@@ -399,4 +401,19 @@ class Channel {
     // Connections still catching up hold the frame; live ones were ended by `send`.
     if (f.ends && this.conns.size === 0) this.hub.removeChannel(this);
   }
+}
+
+/** Resolves true once the response's buffer has drained, false if it closed first. */
+function drained(res: ServerResponse): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => () => {
+      res.off('drain', onDrain);
+      res.off('close', onClose);
+      resolve(ok);
+    };
+    const onDrain = done(true);
+    const onClose = done(false);
+    res.on('drain', onDrain);
+    res.on('close', onClose);
+  });
 }

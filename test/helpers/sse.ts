@@ -110,3 +110,12 @@ export class SseClient {
     for (const w of [...this.#waiters]) w();
   }
 }
+
+/** Polls `ok` until it holds (for state no stream event announces, such as a server's counters). */
+export async function until(ok: () => boolean, ms = 10_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
