@@ -123,6 +123,25 @@ describe.runIf(hasChromium())('the live page in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it('reloads the page when the stream says its position was never issued (resync)', async () => {
+    const c = await open();
+    await post(c, 'مدخل أول');
+    const context = await browser.newContext({ viewport: { width: 400, height: 800 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    const url = `${origin}/live/${encodeURIComponent(c.slug)}`;
+    // The first load claims event 999 (a page from another database, say); the reload is real.
+    let served = 0;
+    await page.route(url, async (route) => {
+      const res = await route.fetch();
+      const body = await res.text();
+      await route.fulfill({ response: res, body: served++ === 0 ? body.replace('data-last-event-id="1"', 'data-last-event-id="999"') : body });
+    });
+    await page.goto(url);
+    await page.waitForFunction(() => document.querySelector('.live-stream')?.getAttribute('data-last-event-id') === '1', null, SOON);
+    expect(served).toBe(2);
+  });
+
   it('polls while the stream is unavailable and applies the same events', async () => {
     const c = await open();
     await post(c, 'قبل انقطاع الربط');
