@@ -219,7 +219,9 @@ export class LiveHub {
     this.drop(conn);
     const res = conn.res;
     if (res.destroyed || res.writableEnded) return;
-    res.end(retryFrame(reason));
+    // A reader far behind would not read the frame for a long time, if ever: cut it instead.
+    if (res.writableLength > this.maxBuffered / 4) res.destroy();
+    else res.end(retryFrame(reason));
   }
 
   #tooSlow(conn: Conn): void {
