@@ -131,6 +131,12 @@ export async function concreteUrl(s: MatrixSite, r: CollectedRoute): Promise<str
     const live = await freshLiveEntry(s);
     url = url.replace(':id', String(live.coverageId)).replace(':entryId', String(live.entryId));
   }
+  if (url.startsWith('/live/:slug')) {
+    const live = await freshLiveEntry(s);
+    // An ended coverage's stream replays and closes, so inject() gets a whole answer.
+    if (url.endsWith('/events')) await s.site.services.live.endCoverage(actorFor(s.members.editor.user), live.coverageId);
+    url = url.replace(':slug', String(live.coverageId));
+  }
   if (/\/media\/:id/.test(url)) url = url.replace(':id', String(s.media.id));
   if (/\/users\/:id/.test(url)) url = url.replace(':id', String(s.bystander.id));
   if (/\/sessions\/:id/.test(url)) url = url.replace(':id', '0'.repeat(64));
