@@ -59,7 +59,14 @@ export function liveMarkup(page: Page): Promise<string[]> {
       }
       if (['iframe', 'frame', 'object', 'embed', 'base', 'style', 'applet'].includes(tag)) bad.push(`<${tag}>`);
       if (tag === 'meta' && el.getAttribute('http-equiv')) bad.push('<meta http-equiv>');
-      if (tag === 'script' && !/^\/assets\/[\w.-]+\.js(\?v=\w+)?$/.test(el.getAttribute('src') ?? '')) bad.push(`<script src="${el.getAttribute('src') ?? ''}">`);
+      // Structured data is data, not script, as long as it stays one JSON document (no `</script>` breakout).
+      if (tag === 'script' && el.getAttribute('type') === 'application/ld+json' && !el.hasAttribute('src')) {
+        try {
+          JSON.parse(el.textContent ?? '');
+        } catch {
+          bad.push('<script type="application/ld+json"> that is not JSON');
+        }
+      } else if (tag === 'script' && !/^\/assets\/[\w.-]+\.js(\?v=\w+)?$/.test(el.getAttribute('src') ?? '')) bad.push(`<script src="${el.getAttribute('src') ?? ''}">`);
     }
     return bad;
   });

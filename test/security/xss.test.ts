@@ -21,6 +21,8 @@ const names = { editor: fit(PAYLOADS, 100, 8), admin: fit(PAYLOADS, 100, 20) };
 /** Each article made: where it lives, and the headline readers see (`live`) and the newsroom works on. */
 const made: { id: number; path: string; live: string; working: string; section: string; tag: string }[] = [];
 let deletedHeadline = '';
+/** A live coverage whose title, summary and entries are payloads. */
+let coverage = { id: 0, title: '' };
 /** Printable ASCII without commas: what an HTTP header (and X-Forwarded-For's list) can carry. */
 const headerPayloads = PAYLOADS.filter((p) => /^[\x20-\x7e]+$/.test(p.text) && !p.text.includes(',')).slice(0, 3).map((p) => p.text);
 
@@ -95,6 +97,19 @@ beforeAll(async () => {
     leadId ||= String((await site.services.workflow.get({ user: e, label: 'test', ip: null }, id)).lead!.media.id);
     await remember(id);
   }
+  // A live coverage: title, summary and one entry per payload (paragraph, quote and speaker), through the API.
+  const opened = await api('POST', '/api/v1/live', { title: fit(PAYLOADS, 300, 35), summary: fit(PAYLOADS, 2000, 40) });
+  expect(opened.statusCode, opened.body).toBe(201);
+  coverage = { id: (opened.json() as { id: number }).id, title: fit(PAYLOADS, 300, 35) };
+  for (const p of PAYLOADS) {
+    const blocks = [
+      { type: 'paragraph', spans: [{ text: p.text }] },
+      { type: 'quote', spans: [{ text: p.text }], speaker: p.text.trim() || 'x' },
+    ];
+    const res = await api('POST', `/api/v1/live/${coverage.id}/entries`, { blocks, keyEvent: p.n % 5 === 0, pinned: p.n === 1 });
+    expect(res.statusCode, res.body).toBe(201);
+  }
+
   // A deleted article: its headline lives on in the audit log.
   deletedHeadline = fit(PAYLOADS, 300, 40);
   const doomed = (await api('POST', '/api/v1/articles', { ...apiArticle(groups[0]!, { mediaId, day: 28 }), headline: deletedHeadline })).json() as { id: number };
@@ -219,11 +234,16 @@ describe.runIf(hasChromium())('in Chromium', () => {
     try {
       for (const path of ['/', '/live', ...made.flatMap((m) => [`/section/${m.section}`, `/tag/${m.tag}`])]) await visit(reader, path);
       for (const m of made) await visit(reader, m.path, [m.live]);
+      await visit(reader, `/live/${coverage.id}`, [coverage.title, PAYLOADS.at(-1)!.text]);
+      // The polling fragment pages 50 events at a time: the first payloads are in its first page.
+      await visit(reader, `/live/${coverage.id}/updates?after=0&format=html`, [PAYLOADS[0]!.text, PAYLOADS[20]!.text]);
       for (const p of reflected) for (const path of [`/section/${enc(p)}`, `/news/${made[0]!.id}/${enc(p)}`, `/newsroom/login?next=${enc(`/${p}`)}`]) await visit(reader, path);
 
       const mine = [names.editor];
       for (const path of ['/newsroom', '/newsroom/articles', '/newsroom/articles?status=published', '/newsroom/media']) await visit(ed, path, mine);
       await visit(ed, '/newsroom/sessions', [...mine, headerPayloads.at(-1)!]);
+      await visit(ed, '/newsroom/live', [...mine, coverage.title]);
+      await visit(ed, `/newsroom/live/${coverage.id}`, [...mine, coverage.title, PAYLOADS.at(-1)!.text]);
       for (const m of made) {
         await visit(ed, `/newsroom/articles/${m.id}/edit`, [...mine, m.working], async (w) => {
           if ((await w.page.inputValue('#f-headline', { timeout: 2000 }).catch(() => null)) !== m.working) failures.push(`edit ${m.id}: headline box differs`);
