@@ -37,6 +37,9 @@ const batch = envInt('BENCH_LIVE_BATCH', 500);
 const clientProcs = envInt('BENCH_LIVE_CLIENT_PROCS', 1);
 const pollSeconds = envInt('BENCH_LIVE_POLL_S', 5);
 const skipBaseline = process.env.BENCH_LIVE_BASELINE === '0';
+const maxAttempts = envInt('BENCH_LIVE_ATTEMPTS', 3);
+/** Other processes' CPU (share of a core) above which a posting phase is repeated. */
+const QUIET = 0.25;
 // Harness check without Nashra: every round against the bare baseline, no polling part.
 const baselineOnly = process.env.BENCH_LIVE_TARGET === 'baseline';
 // Optional: the one instance with its Redis bridge on (events go out and come back), under a
@@ -278,23 +281,38 @@ async function round(target: Target, loads: LoadProcess[], n: number): Promise<R
   await sleep(3000);
   const held = sample(target.pid);
 
-  await ask({ type: 'report' }); // resets the load processes' CPU marks
+  // One posting phase; repeated (connections kept) while other work on this shared machine
+  // took more than QUIET of a core, and the quietest attempt's timing is the round's. Missed and
+  // duplicated events count over every attempt: each one must arrive exactly once.
   let peak = held.rssKb;
   const watch = setInterval(() => (peak = Math.max(peak, sample(target.pid).rssKb)), 100);
-  const before = sample(target.pid);
-  const loadsBefore = loads.map((l) => sample(l.child.pid!));
-  const machineBefore = machineBusyMs();
-  const durations = await postAll(posts, postIntervalMs);
-  const waited = await ask<{ complete: boolean }>({ type: 'wait', timeoutMs: 15_000 });
-  const after = sample(target.pid);
-  const machineAfter = machineBusyMs();
-  const loadsAfter = loads.map((l) => sample(l.child.pid!));
-  const loadCpuMs = loadsAfter.reduce((s, a, i) => s + a.cpuMs - loadsBefore[i]!.cpuMs, 0);
-  // The orchestrator (this process) posts and samples; it is counted with the others, and small.
-  const othersCpu = (machineAfter - machineBefore - (after.cpuMs - before.cpuMs) - loadCpuMs) / (after.at - before.at);
+  const attempt = async () => {
+    await ask({ type: 'expect', firstId: lastEventId + 1, expected: posts });
+    const before = sample(target.pid);
+    const loadsBefore = loads.map((l) => sample(l.child.pid!));
+    const machineBefore = machineBusyMs();
+    const durations = await postAll(posts, postIntervalMs);
+    const waited = await ask<{ complete: boolean }>({ type: 'wait', timeoutMs: 15_000 });
+    const after = sample(target.pid);
+    const machineAfter = machineBusyMs();
+    const loadsAfter = loads.map((l) => sample(l.child.pid!));
+    const loadCpuMs = loadsAfter.reduce((sum, x, i) => sum + x.cpuMs - loadsBefore[i]!.cpuMs, 0);
+    // The orchestrator (this process) posts and samples; it is counted with the others, and small.
+    const others = (machineAfter - machineBefore - (after.cpuMs - before.cpuMs) - loadCpuMs) / (after.at - before.at);
+    const reports = await ask<ClientReport>({ type: 'report' });
+    return { before, after, loadsBefore, loadsAfter, others: Math.max(0, others), durations, waited, reports };
+  };
+  const attempts: Array<Awaited<ReturnType<typeof attempt>>> = [];
+  do {
+    attempts.push(await attempt());
+    if (attempts.at(-1)!.others > QUIET && attempts.length < maxAttempts) {
+      console.error(`${target.label} N=${n}: other processes used ${(attempts.at(-1)!.others * 100).toFixed(0)} % of a core; posting again`);
+    }
+  } while (attempts.at(-1)!.others > QUIET && attempts.length < maxAttempts);
   clearInterval(watch);
-  const reports = await ask<ClientReport>({ type: 'report' });
   await ask({ type: 'close' });
+  const best = attempts.reduce((x, y) => (y.others < x.others ? y : x));
+  const { before, after, loadsBefore, loadsAfter, durations, reports } = best;
 
   let total = 0;
   for (const r of reports) total += r.latencies.length;
@@ -302,11 +320,12 @@ async function round(target: Target, loads: LoadProcess[], n: number): Promise<R
   let k = 0;
   for (const r of reports) for (const v of r.latencies) lat[k++] = v;
   lat.sort();
-  const sum = (f: (r: ClientReport) => number) => reports.reduce((s, r) => s + f(r), 0);
+  const all = attempts.flatMap((x) => x.reports);
+  const sum = (f: (r: ClientReport) => number, of = all) => of.reduce((t, r) => t + f(r), 0);
   const missed = sum((r) => r.missed);
   const duplicated = sum((r) => r.duplicated);
   const dropped = sum((r) => r.dropped);
-  const deliveries = connected * posts - missed;
+  const deliveries = connected * posts - sum((r) => r.missed, reports);
   const row: Round = {
     target: target.label,
     n,
@@ -322,10 +341,11 @@ async function round(target: Target, loads: LoadProcess[], n: number): Promise<R
     serverCpuIdleHeld: cpuShare(settledFrom, held),
     serverCpuPosting: cpuShare(before, after),
     serverCpuUsPerDelivery: deliveries ? ((after.cpuMs - before.cpuMs) * 1000) / deliveries : NaN,
-    loadCpuPosting: Math.max(...loadsAfter.map((a, i) => cpuShare(loadsBefore[i]!, a))),
-    othersCpuPosting: Math.max(0, othersCpu),
+    loadCpuPosting: Math.max(...loadsAfter.map((x, i) => cpuShare(loadsBefore[i]!, x))),
+    othersCpuPosting: best.others,
+    othersCpuAttempts: attempts.map((x) => x.others),
     posts,
-    postMsMean: durations.reduce((a, b) => a + b, 0) / durations.length,
+    postMsMean: durations.reduce((x, y) => x + y, 0) / durations.length,
     delivered: total,
     p50: percentile(lat, 50),
     p99: percentile(lat, 99),
@@ -337,9 +357,9 @@ async function round(target: Target, loads: LoadProcess[], n: number): Promise<R
     resyncs: sum((r) => r.resyncs),
     retries: sum((r) => r.retries),
     dropped,
-    allArrived: waited.every((w) => w.complete),
-    contractErrors: reports.flatMap((r) => r.contractErrors),
-    frameBytes: reports.find((r) => r.frameBytes)?.frameBytes ?? 0,
+    allArrived: attempts.every((x) => x.waited.every((w) => w.complete)),
+    contractErrors: all.flatMap((r) => r.contractErrors),
+    frameBytes: all.find((r) => r.frameBytes)?.frameBytes ?? 0,
     held: false,
   };
   row.held = connected === n && missed === 0 && duplicated === 0 && dropped === 0 && row.unexpected === 0 && row.outOfOrder === 0;
@@ -366,7 +386,7 @@ async function guardedRound(target: Target, n: number): Promise<Round> {
     return {
       target: target.label, n, connected: 0, failed: n, failReasons: {}, openS: nan, rssIdleMb: nan, rssHeldMb: nan,
       rssPeakMb: nan, rssPerConnectionKb: nan, serverCpuIdle: nan, serverCpuIdleHeld: nan, serverCpuPosting: nan,
-      serverCpuUsPerDelivery: nan, loadCpuPosting: nan, othersCpuPosting: 0, posts: 0, postMsMean: nan, delivered: 0,
+      serverCpuUsPerDelivery: nan, loadCpuPosting: nan, othersCpuPosting: 0, othersCpuAttempts: [], posts: 0, postMsMean: nan, delivered: 0,
       p50: nan, p99: nan, max: nan, missed: 0, duplicated: 0, unexpected: 0, outOfOrder: 0, resyncs: 0, retries: 0,
       dropped: 0, allArrived: false, contractErrors: [], frameBytes: 0, held: false, error,
     };
@@ -490,6 +510,8 @@ const { md, json, invalid } = buildReport({
   posts,
   postIntervalMs,
   pollSeconds,
+  maxAttempts,
+  quiet: QUIET,
 });
 console.log(md);
 // A harness check (no Nashra) is not a result: the recorded run stays.

@@ -14,6 +14,8 @@ import { performance } from 'node:perf_hooks';
 
 export type ClientCommand =
   | { type: 'open'; host: string; port: number; path: string; count: number; batch: number; firstId: number; expected: number }
+  /** A new window of expected ids on the connections already open (another posting phase). */
+  | { type: 'expect'; firstId: number; expected: number }
   | { type: 'wait'; timeoutMs: number }
   | { type: 'report' }
   | { type: 'close' };
@@ -70,7 +72,7 @@ class Client {
   /** Holds the last expected id, or was dropped: nothing more to wait for on this client. */
   finished = false;
   lastId = 0;
-  readonly counts: Uint8Array;
+  counts: Uint8Array;
   constructor(
     readonly socket: net.Socket,
     expected: number,
@@ -95,7 +97,7 @@ function blankStats() {
   return { unexpected: 0, outOfOrder: 0, resyncs: 0, retries: 0, heartbeats: 0, dropped: 0, contractErrors: [] as string[], frameBytes: 0 };
 }
 
-function send(msg: OpenResult | ClientReport | { type: 'waited'; complete: boolean } | { type: 'closed' }): void {
+function send(msg: OpenResult | ClientReport | { type: 'waited'; complete: boolean } | { type: 'expecting' } | { type: 'closed' }): void {
   process.send!(msg);
 }
 
@@ -274,13 +276,23 @@ function openOne(host: string, port: number, path: string, inspector: boolean): 
   });
 }
 
-async function open(cmd: Extract<ClientCommand, { type: 'open' }>): Promise<OpenResult> {
-  const started = now();
-  firstId = cmd.firstId;
-  expected = cmd.expected;
+/** Starts counting a new window of ids [first, first + count) afresh on every client. */
+function expect(first: number, count: number): void {
+  firstId = first;
+  expected = count;
   latencies = [];
   stats = blankStats();
   finished = 0;
+  for (const c of clients) {
+    c.counts = new Uint8Array(count);
+    c.finished = c.closing;
+    if (c.closing) finished++;
+  }
+}
+
+async function open(cmd: Extract<ClientCommand, { type: 'open' }>): Promise<OpenResult> {
+  const started = now();
+  expect(cmd.firstId, cmd.expected);
   const reasons: Record<string, number> = {};
   let failed = 0;
   for (let done = 0; done < cmd.count; done += cmd.batch) {
@@ -331,6 +343,10 @@ process.on('message', (msg: ClientCommand) => {
     switch (msg.type) {
       case 'open':
         send(await open(msg));
+        break;
+      case 'expect':
+        expect(msg.firstId, msg.expected);
+        send({ type: 'expecting' });
         break;
       case 'wait': {
         const done = new Promise<boolean>((resolve) => {
