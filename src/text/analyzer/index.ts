@@ -1,0 +1,76 @@
+// The search analyzer (issue 5): normalization, tokens with offsets, light stems, stopwords.
+// Pure TypeScript with no imports outside this folder; docs/search.md states every rule.
+import { fold, normalize, splitFolded } from './normalize.js';
+import { DEFAULT_STEM_EXCLUSIONS, stems } from './stem.js';
+import { ARABIC_STOPWORDS } from './stopwords.js';
+import { words } from './tokenize.js';
+
+export { normalize } from './normalize.js';
+export { DEFAULT_STEM_EXCLUSIONS } from './stem.js';
+export { ARABIC_STOPWORDS } from './stopwords.js';
+
+/** Bump whenever analyze() output can change for some input: an index built by another version must be rebuilt. */
+export const ANALYZER_VERSION = 1;
+
+export interface Term {
+  /** Main index term: normalized, light-stemmed (light10 + pronoun suffixes), or the word itself when excluded. */
+  main: string;
+  /** Second, lower-weight variant: the main form after also removing one single-letter proclitic ل ب ك ف (and و/ف + it), only when that leaves a plausible word; undefined when there is none. */
+  alt?: string;
+  /** Offsets of the word in the ORIGINAL input (UTF-16 code units, end exclusive), for highlighting. */
+  start: number;
+  end: number;
+  /** Position among the terms of the text (0, 1, 2…), stopwords included, for phrases. */
+  position: number;
+  stop: boolean;
+}
+
+export interface AnalyzeOptions {
+  /** Words kept whole by the stemmer (proper nouns), as typed; replaces DEFAULT_STEM_EXCLUSIONS. */
+  exclusions?: ReadonlySet<string>;
+}
+
+const STOPWORDS: ReadonlySet<string> = new Set(ARABIC_STOPWORDS.map(normalize));
+
+// Callers pass exclusions as typed; normalize each set once.
+const normalizedSets = new WeakMap<ReadonlySet<string>, ReadonlySet<string>>();
+function normalizedExclusions(set: ReadonlySet<string>): ReadonlySet<string> {
+  let n = normalizedSets.get(set);
+  if (!n) {
+    n = new Set([...set].map(normalize).filter((w) => w.length > 0));
+    normalizedSets.set(set, n);
+  }
+  return n;
+}
+const DEFAULT_EXCLUSIONS: ReadonlySet<string> = normalizedExclusions(new Set(DEFAULT_STEM_EXCLUSIONS));
+
+export function analyze(text: string, opts?: AnalyzeOptions): Term[] {
+  const exclusions = opts?.exclusions ? normalizedExclusions(opts.exclusions) : DEFAULT_EXCLUSIONS;
+  const terms: Term[] = [];
+  for (const word of words(text)) {
+    for (const w of splitFolded(fold(word.text))) {
+      const position = terms.length;
+      if (STOPWORDS.has(w)) {
+        terms.push({ main: w, start: word.start, end: word.end, position, stop: true });
+        continue;
+      }
+      const s = stems(w, exclusions);
+      const term: Term = { main: s.main, start: word.start, end: word.end, position, stop: false };
+      if (s.alt !== undefined) term.alt = s.alt;
+      terms.push(term);
+    }
+  }
+  return terms;
+}
+
+/** Convenience: the main terms of non-stopwords, space-joined; `alt` holds the variants that exist. */
+export function indexText(text: string, opts?: AnalyzeOptions): { main: string; alt: string } {
+  const main: string[] = [];
+  const alt: string[] = [];
+  for (const t of analyze(text, opts)) {
+    if (t.stop) continue;
+    main.push(t.main);
+    if (t.alt !== undefined) alt.push(t.alt);
+  }
+  return { main: main.join(' '), alt: alt.join(' ') };
+}

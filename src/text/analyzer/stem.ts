@@ -1,0 +1,114 @@
+// Light stemming for search (docs/search.md, "Stemming"): light10 (Larkey, Ballesteros &
+// Connell) plus attached pronouns, and the single-letter proclitics as a second variant.
+// Everything here works on normalize()d words: ة is already ه, أ/إ/آ are already ا.
+
+/**
+ * Proper nouns whose endings look like suffixes (ايران → اير, لبنان → لبن) or whose first
+ * letter looks like a proclitic (بلينكن, واشنطن). Written as typed; compared normalized.
+ */
+export const DEFAULT_STEM_EXCLUSIONS: readonly string[] = [
+  'إيران', 'لبنان', 'عمان', 'عمّان', 'السودان', 'سودان', 'الأردن', 'أردن', 'اليابان', 'يابان',
+  'باكستان', 'أفغانستان', 'كازاخستان', 'أذربيجان', 'البلقان', 'بلقان', 'اليونان', 'يونان',
+  'فلسطين', 'الصين', 'صين', 'البحرين', 'بحرين', 'طهران', 'عمران', 'لندن', 'برلين', 'بكين',
+  'واشنطن', 'فيينا', 'أثينا', 'بلينكن', 'بايدن', 'بوتين', 'أردوغان', 'البنتاغون', 'بنتاغون',
+  'الكرملين', 'كرملين', 'حسين', 'عثمان', 'سليمان', 'رمضان', 'نيسان', 'حزيران', 'تشرين', 'كانون',
+];
+
+const MIN_AFTER_ARTICLE = 2; // light10: an article goes only if at least 2 letters remain
+const MIN_WORD_FOR_WAW = 4; // light10: و goes only from a word of 4+ letters (3+ remain)
+const MIN_AFTER_SUFFIX = 2; // light10: a suffix goes only if at least 2 letters remain
+const MIN_AFTER_PROCLITIC = 3; // variant only: ل ب ك ف (or و/ف + one of ل ب ك) leave 3+ letters
+
+// light10 prefixes, tried in this order; at most one is removed.
+const ARTICLES = ['ال', 'وال', 'بال', 'كال', 'فال', 'لل'] as const;
+// light10 suffixes, tried once each in this order (right to left), so several can go: ات then ي.
+// ة and ية are in the published list; after normalization they are ه and يه.
+const SUFFIXES = ['ها', 'ان', 'ات', 'ون', 'ين', 'يه', 'ه', 'ي'] as const;
+// Attached pronouns, longest first, at most one, removed before the light10 suffixes because
+// they sit outside them (ضربات+نا). The rarer ones need more left over: كم/كن/هن/هما/كما end
+// many plain nouns (محاكم، اماكن، مساهما) that must not lose them.
+const PRONOUNS: ReadonlyArray<readonly [string, number]> = [
+  ['هما', 4], ['كما', 4], ['هم', 3], ['نا', 3], ['هن', 4], ['كم', 4], ['كن', 4],
+];
+
+// Arabic letters only (after folding); words with digits, Latin or other scripts are not stemmed.
+const ARABIC_WORD = /^[\u0621-\u063a\u0641-\u064a\u066e-\u06d3\u06fa-\u06ff]+$/;
+
+export function isArabicWord(word: string): boolean {
+  return ARABIC_WORD.test(word);
+}
+
+/** light10 prefix step: one article (leaving 2+), else و (from a word of 4+). */
+function stripPrefix(w: string): string {
+  for (const p of ARTICLES) {
+    if (w.startsWith(p) && w.length - p.length >= MIN_AFTER_ARTICLE) return w.slice(p.length);
+  }
+  if (w.startsWith('و') && w.length >= MIN_WORD_FOR_WAW) return w.slice(1);
+  return w;
+}
+
+/** Pronoun then light10 suffixes; stops as soon as the form is a protected word. */
+function stripSuffixes(w: string, exclusions: ReadonlySet<string>): string {
+  if (exclusions.has(w)) return w;
+  for (const [p, min] of PRONOUNS) {
+    if (w.endsWith(p) && w.length - p.length >= min) {
+      w = w.slice(0, -p.length);
+      if (exclusions.has(w)) return w;
+      break;
+    }
+  }
+  for (const s of SUFFIXES) {
+    if (w.endsWith(s) && w.length - s.length >= MIN_AFTER_SUFFIX) {
+      w = w.slice(0, -s.length);
+      if (exclusions.has(w)) return w;
+    }
+  }
+  return w;
+}
+
+/** The whole light stem of a normalized word (no proclitic step). */
+export function lightStem(w: string, exclusions: ReadonlySet<string>): string {
+  if (exclusions.has(w) || !isArabicWord(w)) return w;
+  return stripSuffixes(stripPrefix(w), exclusions);
+}
+
+/** ل ب ك ف, or و/ف followed by ل ب ك, when 3+ letters remain; undefined otherwise. */
+function withoutProclitic(w: string): string | undefined {
+  const c0 = w[0];
+  const c1 = w[1];
+  if ((c0 === 'و' || c0 === 'ف') && (c1 === 'ل' || c1 === 'ب' || c1 === 'ك') && w.length - 2 >= MIN_AFTER_PROCLITIC) {
+    return w.slice(2);
+  }
+  if ((c0 === 'ل' || c0 === 'ب' || c0 === 'ك' || c0 === 'ف') && w.length - 1 >= MIN_AFTER_PROCLITIC) {
+    return w.slice(1);
+  }
+  return undefined;
+}
+
+export interface Stems {
+  main: string;
+  alt?: string;
+}
+
+/**
+ * Main and variant stems of one normalized, non-stop word.
+ * - main: light10 + pronouns; an excluded word (or an excluded word behind one proclitic, as in
+ *   لإيران) stays whole.
+ * - alt: the light stem after one proclitic (لميليشيات → ميليش, meeting الميليشيات); or, when the
+ *   article uncovered a word starting with و (الوزير → وزير), that word without it, so it meets
+ *   the light10 main of the bare word (وزير → زير). Absent when equal to main.
+ */
+export function stems(w: string, exclusions: ReadonlySet<string>): Stems {
+  if (exclusions.has(w) || !isArabicWord(w)) return { main: w };
+  const bare = withoutProclitic(w);
+  if (bare !== undefined && exclusions.has(bare)) return { main: bare };
+  const prefixless = stripPrefix(w);
+  const main = stripSuffixes(prefixless, exclusions);
+  let alt: string | undefined;
+  if (bare !== undefined) {
+    alt = lightStem(bare, exclusions);
+  } else if (prefixless !== w && prefixless.startsWith('و') && prefixless.length >= MIN_WORD_FOR_WAW) {
+    alt = stripSuffixes(prefixless.slice(1), exclusions);
+  }
+  return alt === undefined || alt === main ? { main } : { main, alt };
+}

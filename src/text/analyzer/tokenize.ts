@@ -1,0 +1,31 @@
+// Word boundaries on the ORIGINAL text, so offsets point at what the writer typed even though
+// normalization changes lengths (ﻻ → لا, ﷲ → الله, dropped harakat).
+
+// A word is a run of letters, digits and combining marks; invisible format characters inside it
+// (ZWNJ in Persian words, stray RLM) do not break it. Tatweel is a letter (Lm) already.
+const WORD_RUN = /[\p{L}\p{N}\p{M}\u00ad\u061c\u200c-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]+/gu;
+// A word starts at its first letter or digit (a mark without a base, or an RLM, is not typed
+// text to highlight) and ends after its last letter, digit or mark (so a final tanween is kept).
+const BASE = /[\p{L}\p{N}]/u;
+const VISIBLE = /[\p{L}\p{N}\p{M}]/u;
+
+export interface Word {
+  text: string;
+  start: number;
+  end: number;
+}
+
+export function words(text: string): Word[] {
+  const out: Word[] = [];
+  for (const m of text.matchAll(WORD_RUN)) {
+    const run = m[0];
+    let start = 0;
+    let end = run.length;
+    while (start < end && !BASE.test(run[start] ?? '')) start++;
+    while (end > start && !VISIBLE.test(run[end - 1] ?? '')) end--;
+    if (start >= end) continue;
+    const at = m.index ?? 0;
+    out.push({ text: run.slice(start, end), start: at + start, end: at + end });
+  }
+  return out;
+}
