@@ -1,7 +1,7 @@
 // The search analyzer (issue 5): normalization, tokens with offsets, light stems, stopwords.
 // Pure TypeScript with no imports outside this folder; docs/search.md states every rule.
 import { fold, normalize, splitFolded } from './normalize.js';
-import { DEFAULT_STEM_EXCLUSIONS, stems } from './stem.js';
+import { DEFAULT_STEM_EXCLUSIONS, exclusionForms, stems } from './stem.js';
 import { ARABIC_STOPWORDS } from './stopwords.js';
 import { words } from './tokenize.js';
 
@@ -37,7 +37,7 @@ const normalizedSets = new WeakMap<ReadonlySet<string>, ReadonlySet<string>>();
 function normalizedExclusions(set: ReadonlySet<string>): ReadonlySet<string> {
   let n = normalizedSets.get(set);
   if (!n) {
-    n = new Set([...set].map(normalize).filter((w) => w.length > 0));
+    n = exclusionForms([...set].map(normalize));
     normalizedSets.set(set, n);
   }
   return n;

@@ -25,10 +25,10 @@ const ARTICLES = ['ال', 'وال', 'بال', 'كال', 'فال', 'لل'] as con
 // ة and ية are in the published list; after normalization they are ه and يه.
 const SUFFIXES = ['ها', 'ان', 'ات', 'ون', 'ين', 'يه', 'ه', 'ي'] as const;
 // Attached pronouns, longest first, at most one, removed before the light10 suffixes because
-// they sit outside them (ضربات+نا). The rarer ones need more left over: كم/كن/هن/هما/كما end
-// many plain nouns (محاكم، اماكن، مساهما) that must not lose them.
+// they sit outside them (ضربات+نا). The rarer ones need more left over: كم/كن/هن/كما end
+// many plain nouns (محاكم، اماكن، تراكم، حكما) that must not lose them.
 const PRONOUNS: ReadonlyArray<readonly [string, number]> = [
-  ['هما', 4], ['كما', 4], ['هم', 3], ['نا', 3], ['هن', 4], ['كم', 4], ['كن', 4],
+  ['هما', 3], ['كما', 4], ['هم', 3], ['نا', 3], ['هن', 4], ['كم', 4], ['كن', 4],
 ];
 
 // Arabic letters only (after folding); words with digits, Latin or other scripts are not stemmed.
@@ -38,13 +38,39 @@ export function isArabicWord(word: string): boolean {
   return ARABIC_WORD.test(word);
 }
 
-/** light10 prefix step: one article (leaving 2+), else و (from a word of 4+). */
-function stripPrefix(w: string): string {
+function stripArticle(w: string): string | undefined {
   for (const p of ARTICLES) {
     if (w.startsWith(p) && w.length - p.length >= MIN_AFTER_ARTICLE) return w.slice(p.length);
   }
-  if (w.startsWith('و') && w.length >= MIN_WORD_FOR_WAW) return w.slice(1);
+  return undefined;
+}
+
+/**
+ * light10 prefix step: one article (leaving 2+), else و (from a word of 4+) — and then, our
+ * addition, an article after that و, so وللميليشيات and وبالضربات reach the same stem as
+ * الميليشيات and الضربات (light10 proper stops at للميليشيات).
+ */
+function stripPrefix(w: string): string {
+  const a = stripArticle(w);
+  if (a !== undefined) return a;
+  if (w.startsWith('و') && w.length >= MIN_WORD_FOR_WAW) {
+    const rest = w.slice(1);
+    return stripArticle(rest) ?? rest;
+  }
   return w;
+}
+
+/**
+ * A caller's exclusion list, normalized by the caller, as the stemmer compares it: the article
+ * is part of how a name is written (البنتاغون) but the stemmer sees the word after removing it.
+ */
+export function exclusionForms(normalized: Iterable<string>): Set<string> {
+  const out = new Set<string>();
+  for (const w of normalized) {
+    if (w.length === 0) continue;
+    out.add(w.startsWith('ال') && w.length - 2 >= MIN_AFTER_ARTICLE ? w.slice(2) : w);
+  }
+  return out;
 }
 
 /** Pronoun then light10 suffixes; stops as soon as the form is a protected word. */

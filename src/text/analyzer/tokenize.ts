@@ -21,11 +21,26 @@ export function words(text: string): Word[] {
     const run = m[0];
     let start = 0;
     let end = run.length;
-    while (start < end && !BASE.test(run[start] ?? '')) start++;
-    while (end > start && !VISIBLE.test(run[end - 1] ?? '')) end--;
+    // Step by code point: an astral letter (𝐀) is two UTF-16 units and neither alone is a letter.
+    while (start < end && !BASE.test(String.fromCodePoint(run.codePointAt(start) ?? 0))) start += codeUnits(run, start);
+    while (end > start && !VISIBLE.test(lastCodePoint(run, end))) end -= lastCodePoint(run, end).length;
     if (start >= end) continue;
     const at = m.index ?? 0;
     out.push({ text: run.slice(start, end), start: at + start, end: at + end });
   }
   return out;
+}
+
+function codeUnits(s: string, i: number): number {
+  return (s.codePointAt(i) ?? 0) > 0xffff ? 2 : 1;
+}
+
+/** The code point ending at `end`, as a string (one or two UTF-16 units). */
+function lastCodePoint(s: string, end: number): string {
+  const low = s.charCodeAt(end - 1);
+  if (low >= 0xdc00 && low <= 0xdfff && end >= 2) {
+    const high = s.charCodeAt(end - 2);
+    if (high >= 0xd800 && high <= 0xdbff) return s.slice(end - 2, end);
+  }
+  return s.slice(end - 1, end);
 }
