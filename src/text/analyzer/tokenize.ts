@@ -21,6 +21,12 @@ export function words(text: string): Word[] {
     const run = m[0];
     let start = 0;
     let end = run.length;
+    // Almost every word starts and ends with a plain Arabic or ASCII letter: skip the regexes.
+    if (isPlainLetter(run.charCodeAt(0)) && isPlainLetter(run.charCodeAt(end - 1))) {
+      const at = m.index ?? 0;
+      out.push({ text: run, start: at, end: at + end });
+      continue;
+    }
     // Step by code point: an astral letter (𝐀) is two UTF-16 units and neither alone is a letter.
     while (start < end && !BASE.test(String.fromCodePoint(run.codePointAt(start) ?? 0))) start += codeUnits(run, start);
     while (end > start && !VISIBLE.test(lastCodePoint(run, end))) end -= lastCodePoint(run, end).length;
@@ -29,6 +35,12 @@ export function words(text: string): Word[] {
     out.push({ text: run.slice(start, end), start: at + start, end: at + end });
   }
   return out;
+}
+
+/** Arabic letters and harakat, ASCII letters and digits: a base at the start, visible at the end. */
+function isPlainLetter(c: number): boolean {
+  return (c >= 0x0621 && c <= 0x063a) || (c >= 0x0641 && c <= 0x064a) || (c >= 0x0660 && c <= 0x0669) ||
+    (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39);
 }
 
 function codeUnits(s: string, i: number): number {
