@@ -320,6 +320,15 @@ async function round(target: Target, loads: LoadProcess[], n: number): Promise<R
   let k = 0;
   for (const r of reports) for (const v of r.latencies) lat[k++] = v;
   lat.sort();
+  // Per entry: when its first and its last reader got it (over all load processes); the
+  // median over entries splits latency into "reaching the hub" and "the fan-out loop".
+  const perEntry = (pick: (r: ClientReport) => Array<number | null>, better: (a: number, b: number) => number) =>
+    Array.from({ length: posts }, (_, i) =>
+      reports.map((r) => pick(r)[i]).filter((x): x is number => typeof x === 'number').reduce(better, NaN),
+    ).filter(Number.isFinite);
+  const median = (xs: number[]) => percentile(Float64Array.from(xs).sort(), 50);
+  const firstReader = median(perEntry((r) => r.firstReaderMs, (a, b) => (Number.isNaN(a) ? b : Math.min(a, b))));
+  const lastReader = median(perEntry((r) => r.lastReaderMs, (a, b) => (Number.isNaN(a) ? b : Math.max(a, b))));
   const all = attempts.flatMap((x) => x.reports);
   const sum = (f: (r: ClientReport) => number, of = all) => of.reduce((t, r) => t + f(r), 0);
   const missed = sum((r) => r.missed);
@@ -347,6 +356,8 @@ async function round(target: Target, loads: LoadProcess[], n: number): Promise<R
     posts,
     postMsMean: durations.reduce((x, y) => x + y, 0) / durations.length,
     delivered: total,
+    firstReaderMs: firstReader,
+    lastReaderMs: lastReader,
     p50: percentile(lat, 50),
     p99: percentile(lat, 99),
     max: lat.length ? lat[lat.length - 1]! : NaN,
@@ -386,7 +397,7 @@ async function guardedRound(target: Target, n: number): Promise<Round> {
     return {
       target: target.label, n, connected: 0, failed: n, failReasons: {}, openS: nan, rssIdleMb: nan, rssHeldMb: nan,
       rssPeakMb: nan, rssPerConnectionKb: nan, serverCpuIdle: nan, serverCpuIdleHeld: nan, serverCpuPosting: nan,
-      serverCpuUsPerDelivery: nan, loadCpuPosting: nan, othersCpuPosting: 0, othersCpuAttempts: [], posts: 0, postMsMean: nan, delivered: 0,
+      serverCpuUsPerDelivery: nan, loadCpuPosting: nan, othersCpuPosting: 0, othersCpuAttempts: [], posts: 0, postMsMean: nan, delivered: 0, firstReaderMs: nan, lastReaderMs: nan,
       p50: nan, p99: nan, max: nan, missed: 0, duplicated: 0, unexpected: 0, outOfOrder: 0, resyncs: 0, retries: 0,
       dropped: 0, allArrived: false, contractErrors: [], frameBytes: 0, held: false, error,
     };

@@ -34,6 +34,9 @@ export interface ClientReport {
   clients: number;
   /** Receipt − send, ms, one per (client, entry.created event carrying a send time). */
   latencies: number[];
+  /** Per expected id, the latency of the first and of the last client that received it. */
+  firstReaderMs: number[];
+  lastReaderMs: number[];
   /** Sum over clients of expected ids never received. */
   missed: number;
   /** Sum over clients of extra copies of an id. */
@@ -87,6 +90,8 @@ let clients: Client[] = [];
 let firstId = 1;
 let expected = 0;
 let latencies: number[] = [];
+let firstReader = new Float64Array(0);
+let lastReader = new Float64Array(0);
 let stats = blankStats();
 let cpuMark = process.cpuUsage();
 let wallMark = now();
@@ -178,7 +183,12 @@ function onLive(c: Client, id: number, data: string, bytes: number, at: number):
   const mark = data.indexOf(SEND_MARK);
   if (mark >= 0 && data.includes('"type":"entry.created"')) {
     const sent = parseFloat(data.slice(mark + SEND_MARK.length, mark + SEND_MARK.length + 24));
-    if (Number.isFinite(sent)) latencies.push(at - sent);
+    if (Number.isFinite(sent)) {
+      const ms = at - sent;
+      latencies.push(ms);
+      if (ms < firstReader[slot]!) firstReader[slot] = ms;
+      if (ms > lastReader[slot]!) lastReader[slot] = ms;
+    }
     if (!stats.frameBytes) stats.frameBytes = bytes;
   }
   if (c.inspector) checkContract(id, data);
@@ -281,6 +291,8 @@ function expect(first: number, count: number): void {
   firstId = first;
   expected = count;
   latencies = [];
+  firstReader = new Float64Array(count).fill(Infinity);
+  lastReader = new Float64Array(count).fill(-Infinity);
   stats = blankStats();
   finished = 0;
   for (const c of clients) {
@@ -327,6 +339,9 @@ function report(): ClientReport {
     type: 'report',
     clients: clients.length,
     latencies,
+    // JSON has no Infinity: an id nobody received is null, and the parent skips it.
+    firstReaderMs: Array.from(firstReader, (x) => (Number.isFinite(x) ? x : (null as unknown as number))),
+    lastReaderMs: Array.from(lastReader, (x) => (Number.isFinite(x) ? x : (null as unknown as number))),
     missed,
     duplicated,
     ...stats,

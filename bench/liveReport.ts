@@ -32,6 +32,9 @@ export interface Round {
   posts: number;
   postMsMean: number;
   delivered: number;
+  /** Median over entries of the latency of the entry's first reader, and of its last. */
+  firstReaderMs: number;
+  lastReaderMs: number;
   p50: number;
   p99: number;
   max: number;
@@ -148,11 +151,11 @@ export function buildReport(run: Run): { md: string; json: unknown; invalid: boo
       ? [`- Baseline: a bare node:http SSE fan-out (bench/liveBaseline.ts), frames padded to Nashra’s size (${baseline.frameBytes} B), each encoded once and written to every stream in one loop; measured at N = ${largest} in the same run.`]
       : []),
     '',
-    '| target | N | connected | p50 ms | p99 ms | max ms | missed | duplicated | RSS idle MB | RSS held MB | KB/connection | server CPU idle / held / posting | µs CPU/delivery | load-process CPU | other processes’ CPU | held |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    '| target | N | connected | p50 ms | p99 ms | max ms | first / last reader ms | missed | duplicated | RSS idle MB | RSS held MB | KB/connection | server CPU idle / held / posting | µs CPU/delivery | load-process CPU | other processes’ CPU | held |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
     ...tableRows.map(
       (r) =>
-        `| ${r.target} | ${r.n} | ${r.connected} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} | ${r.missed} | ${r.duplicated} | ` +
+        `| ${r.target} | ${r.n} | ${r.connected} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} | ${r.firstReaderMs.toFixed(1)} / ${r.lastReaderMs.toFixed(1)} | ${r.missed} | ${r.duplicated} | ` +
         `${r.rssIdleMb.toFixed(1)} | ${r.rssHeldMb.toFixed(1)} | ${r.rssPerConnectionKb.toFixed(1)} | ${pct(r.serverCpuIdle)} / ${pct(r.serverCpuIdleHeld)} / ${pct(r.serverCpuPosting)} | ${r.serverCpuUsPerDelivery.toFixed(1)} | ${pct(r.loadCpuPosting)} | ${pct(r.othersCpuPosting)}${r.othersCpuAttempts.length > 1 ? ` (quietest of ${r.othersCpuAttempts.map(pct).join(', ')})` : ''} | ${r.held ? 'yes' : 'no'} |`,
     ),
     '',
@@ -197,6 +200,8 @@ export function buildReport(run: Run): { md: string; json: unknown; invalid: boo
     p50_ms: round1(r.p50),
     p99_ms: round1(r.p99),
     max_ms: round1(r.max),
+    first_reader_ms_median: round1(r.firstReaderMs),
+    last_reader_ms_median: round1(r.lastReaderMs),
     missed: r.missed,
     duplicated: r.duplicated,
     dropped: r.dropped,
