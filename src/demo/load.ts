@@ -3,7 +3,9 @@ import type { BlockInput } from '../domain/blocks.js';
 import { createArticleIn } from '../services/articles.js';
 import type { Services } from '../services/index.js';
 import { prepareImage, saveImageIn, type PreparedImage } from '../services/media.js';
+import { syncCoverageEntries } from '../search/sync.js';
 import { countArticles } from '../store/articles.js';
+import { listCoverages } from '../store/live.js';
 import { getSiteState, setSiteState } from '../store/siteState.js';
 import { demoArticles, type DemoImage } from './content.js';
 import { renderDemoImage } from './images.js';
@@ -62,6 +64,8 @@ export async function loadDemoContentOnce(services: Services): Promise<number> {
       ids.push(await createArticleIn(trx, input));
     }
     await insertDemoCoverage(trx, { timeZone: config.timeZone, city: config.city });
+    // The demo writes its coverage below LiveService, so its entries are indexed here.
+    for (const c of await listCoverages(trx, { limit: 10 })) await syncCoverageEntries(trx, c.id);
     await setSiteState(trx, DEMO_FLAG, new Date().toISOString());
     return ids;
   });

@@ -18,6 +18,7 @@ import { lockArticle } from '../store/workflow.js';
 import type { Database } from '../store/schema.js';
 import { bumpContentVersion } from '../store/siteState.js';
 import { ensureNamed } from '../store/taxonomy.js';
+import { syncArticle } from '../search/sync.js';
 import { slugify } from '../text/slug.js';
 import type { ContentEvents } from './events.js';
 import { validate } from './validate.js';
@@ -101,6 +102,8 @@ export async function createArticleIn(
   await linkTaxonomy(db, id, a);
   await insertRevision(db, { articleId: id, userId: by.userId ?? null, createdAt: now, content: revisionContent(a), note: by.note });
   await bumpContentVersion(db);
+  // Imports and the demo create published articles directly: search must see them in this commit.
+  await syncArticle(db, id);
   return id;
 }
 
@@ -122,6 +125,7 @@ export async function replaceArticleIn(db: Db, id: number, input: ArticleInput, 
   if (!(await lockArticle(db, id))) throw new NotFoundError(`article ${id} not found`);
   await applyArticleIn(db, id, a, now);
   await insertRevision(db, { articleId: id, userId: by.userId ?? null, createdAt: now, content: revisionContent(a), note: by.note });
+  await syncArticle(db, id);
 }
 
 /** Makes validated content the article's row (live content when published), without a revision. */

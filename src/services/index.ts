@@ -8,6 +8,7 @@ import { LiveService } from './live.js';
 import { LiveReader } from './liveReader.js';
 import { MediaLibrary } from './mediaLibrary.js';
 import { ReaderService } from './reader.js';
+import { SearchService } from '../search/service.js';
 import { WorkflowService } from './workflow.js';
 
 /** Everything handlers and commands may call; built once per process. */
@@ -24,6 +25,8 @@ export interface Services {
   live: LiveService;
   /** What readers see of live coverages: visible entries with their media and authors. */
   liveReader: LiveReader;
+  /** Arabic-aware search over published articles and live entries (src/search). */
+  search: SearchService;
 }
 
 export function createServices(store: Store, config: Config): Services {
@@ -42,5 +45,6 @@ export function createServices(store: Store, config: Config): Services {
     liveBus,
     live,
     liveReader: new LiveReader(store, live),
+    search: new SearchService(store, { timeZone: config.timeZone }),
   };
 }

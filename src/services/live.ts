@@ -18,6 +18,7 @@ import {
 import type { Block } from '../domain/blocks.js';
 import { hasRole, type Actor, type User } from '../domain/user.js';
 import type { LiveBus } from '../live/bus.js';
+import { syncLiveEntry } from '../search/sync.js';
 import { slugify } from '../text/slug.js';
 import { appendAudit, auditBy } from '../store/audit.js';
 import type { Store } from '../store/db.js';
@@ -223,6 +224,8 @@ export class LiveService {
       // The time is taken under the lock, so event times never run backwards against their ids.
       const now = new Date().toISOString();
       const e = await step(trx, coverage, now);
+      // Posted, edited or deleted, the entry's search document changes in the same commit.
+      if (e.entryId != null) await syncLiveEntry(trx, coverageId, e.entryId);
       return appendEvent(trx, coverage.lastEventId, { coverageId, ...e, createdAt: now });
     });
     this.bus.publish(event);

@@ -1,3 +1,4 @@
+import { syncArticle } from '../search/sync.js';
 import { appendAudit } from '../store/audit.js';
 import { bumpContentVersion } from '../store/siteState.js';
 import { listDueScheduled, publishIfDue } from '../store/workflow.js';
@@ -17,6 +18,7 @@ export async function publishDue(services: Pick<Services, 'store' | 'events'>, n
     const done = await db.transaction().execute(async (trx) => {
       if (!(await publishIfDue(trx, due.id, at))) return false;
       await bumpContentVersion(trx);
+      await syncArticle(trx, due.id);
       await appendAudit(trx, {
         action: 'article.publish',
         actor: 'scheduler',

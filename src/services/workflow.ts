@@ -4,6 +4,7 @@ import { ArticleInputSchema, type Article, type ArticleInput, type ValidArticleI
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { revisionContent, type Revision, type RevisionInfo } from '../domain/revision.js';
 import { hasRole, type Actor, type User } from '../domain/user.js';
+import { syncArticle } from '../search/sync.js';
 import { getArticle } from '../store/articles.js';
 import type { Store } from '../store/db.js';
 import { getRevisionById, getRevisionByNumber, insertRevision, listRevisions } from '../store/revisions.js';
@@ -242,6 +243,8 @@ export class WorkflowService {
       const s = await lockArticle(trx, id);
       if (!s) throw new NotFoundError(`المقال ${id} غير موجود`);
       const r = await fn(trx, s, user, now);
+      // Whatever the step did (publish, staged update, unpublish, delete), search follows in the same commit.
+      await syncArticle(trx, id);
       await auditArticle(trx, actor, r.action ?? action, id, now, r.details);
       return r.value;
     });

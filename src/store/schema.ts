@@ -181,6 +181,16 @@ export interface LiveEventTable {
   created_at: string;
 }
 
+/** Filter and recency data of one indexed document; the terms live in the engine's own structure. */
+export interface SearchDocumentTable {
+  id: Generated<number>;
+  type: 'article' | 'live';
+  ref_id: number;
+  coverage_id: number | null;
+  section_id: number | null;
+  published_at: string;
+}
+
 export interface Database {
   sections: SectionTable;
   tags: TagTable;
@@ -199,4 +209,5 @@ export interface Database {
   live_coverages: LiveCoverageTable;
   live_entries: LiveEntryTable;
   live_events: LiveEventTable;
+  search_documents: SearchDocumentTable;
 }

@@ -1,0 +1,89 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
+
+type Db = Kysely<Database>;
+
+export type SearchDocType = 'article' | 'live';
+
+/**
+ * One searchable thing as the index sees it: terms already analyzed (src/text/analyzer). Main
+ * fields keep every term in order, stopwords included, so phrases match by position; `alt` holds
+ * the lower-weight proclitic-stripped variants.
+ */
+export interface IndexedDocument {
+  type: SearchDocType;
+  refId: number;
+  coverageId: number | null;
+  sectionId: number | null;
+  /** UTC ISO-8601 with `Z`: filters compare it as text. */
+  publishedAt: string;
+  fields: IndexedFields;
+}
+
+export interface IndexedFields {
+  headline: string[];
+  summary: string[];
+  body: string[];
+  tags: string[];
+  captions: string[];
+  alt: string[];
+}
+
+export const MAIN_FIELDS = ['headline', 'summary', 'body', 'tags', 'captions'] as const;
+
+/** A query word: its main term and, when it has one, its proclitic-stripped variant. */
+export interface QueryWord {
+  main: string;
+  alt?: string | undefined;
+}
+
+/** What the engines execute: built from our own terms only, never from typed syntax. */
+export interface ParsedQuery {
+  /** Every one must match (AND). */
+  words: QueryWord[];
+  /** Each a run of main terms that must appear in this order, adjacent, in one field. */
+  phrases: string[][];
+  excludedWords: QueryWord[];
+  excludedPhrases: string[][];
+}
+
+export interface SearchFilters {
+  type?: SearchDocType | undefined;
+  sectionId?: number | undefined;
+  /** Inclusive lower and exclusive upper bound, UTC ISO-8601. */
+  fromUtc?: string | undefined;
+  toUtc?: string | undefined;
+}
+
+export interface SearchPage {
+  limit: number;
+  offset: number;
+  /** "Now" for the recency blend, so a run (and a test) sees one consistent clock. */
+  now: string;
+}
+
+export interface BackendHit {
+  type: SearchDocType;
+  refId: number;
+  coverageId: number | null;
+  publishedAt: string;
+  score: number;
+}
+
+/** Days after which recency halves a document's relevance: score × 1 / (1 + age_days / 30). */
+export const RECENCY_DAYS = 30;
+
+/**
+ * The one interface the two engines implement. Writers call it inside their own transaction, so
+ * the index commits (or rolls back) with the content.
+ */
+export interface SearchBackend {
+  readonly engine: 'sqlite' | 'postgres';
+  indexDocument(trx: Db, doc: IndexedDocument): Promise<void>;
+  removeDocument(trx: Db, type: SearchDocType, refId: number): Promise<void>;
+  /** Hits ordered by blended score, best first; `limit` + 1 rows may be asked to learn hasMore. */
+  search(db: Db, query: ParsedQuery, filters: SearchFilters, page: SearchPage): Promise<BackendHit[]>;
+  /** Empties the whole index (reindex starts from here). */
+  clear(trx: Db): Promise<void>;
+  count(db: Db): Promise<number>;
+}

@@ -1,0 +1,121 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Database } from '../store/schema.js';
+import {
+  RECENCY_DAYS,
+  type BackendHit,
+  type IndexedDocument,
+  type ParsedQuery,
+  type QueryWord,
+  type SearchBackend,
+  type SearchDocType,
+  type SearchFilters,
+} from './backend.js';
+
+type Db = Kysely<Database>;
+
+/** ts_rank_cd weights for D, C, B, A: alt variants, body and captions, summary and tags, headline. */
+const RANK_WEIGHTS = '{0.1, 0.3, 0.6, 1.0}';
+/** PostgreSQL's limits: positions above 16383 are clamped and a lexeme keeps at most 256 of them. */
+const MAX_POSITION = 16383;
+const MAX_POSITIONS_PER_LEXEME = 256;
+
+/** A quoted lexeme for tsvector/tsquery input: taken as-is, no parser or dictionary in between. */
+function lexeme(term: string): string {
+  return `'${term.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
+}
+
+/**
+ * The tsvector as text, built from our terms with explicit positions and weights: casting text
+ * (not to_tsvector) means PostgreSQL's parser never re-splits or folds what the analyzer made.
+ * Fields are a position apart so a phrase never runs from one into the next.
+ */
+export function tsvectorText(doc: IndexedDocument): string {
+  const f = doc.fields;
+  const fields: [string[], string][] = [
+    [f.headline, 'A'],
+    [f.summary, 'B'],
+    [f.tags, 'B'],
+    [f.body, 'C'],
+    [f.captions, 'C'],
+    [f.alt, 'D'],
+  ];
+  const positions = new Map<string, string[]>();
+  let pos = 0;
+  outer: for (const [terms, weight] of fields) {
+    pos += 1;
+    for (const t of terms) {
+      pos += 1;
+      if (pos > MAX_POSITION) break outer;
+      let list = positions.get(t);
+      if (!list) positions.set(t, (list = []));
+      if (list.length < MAX_POSITIONS_PER_LEXEME) list.push(`${pos}${weight}`);
+    }
+  }
+  return [...positions].map(([t, p]) => `${lexeme(t)}:${p.join(',')}`).join(' ');
+}
+
+function word(w: QueryWord): string {
+  return w.alt ? `(${lexeme(w.main)} | ${lexeme(w.alt)})` : lexeme(w.main);
+}
+
+/** Phrases match main fields only (weights A–C), like the SQLite backend. */
+function phrase(terms: string[]): string {
+  return `(${terms.map((t) => `${lexeme(t)}:ABC`).join(' <-> ')})`;
+}
+
+/** The tsquery as text, from analyzed terms only: nothing typed reaches tsquery syntax. */
+export function tsqueryText(q: ParsedQuery): string | null {
+  const positive = [...q.words.map(word), ...q.phrases.map(phrase)];
+  if (!positive.length) return null;
+  const negative = [...q.excludedWords.map(word), ...q.excludedPhrases.map(phrase)].map((n) => `!${n}`);
+  return [...positive, ...negative].join(' & ');
+}
+
+function filterSql(f: SearchFilters): RawBuilder<unknown> {
+  const parts: RawBuilder<unknown>[] = [];
+  if (f.type) parts.push(sql`d.type = ${f.type}`);
+  if (f.sectionId != null) parts.push(sql`d.section_id = ${f.sectionId}`);
+  if (f.fromUtc) parts.push(sql`d.published_at >= ${f.fromUtc}`);
+  if (f.toUtc) parts.push(sql`d.published_at < ${f.toUtc}`);
+  return parts.length ? sql`and ${sql.join(parts, sql` and `)}` : sql``;
+}
+
+export const postgresBackend: SearchBackend = {
+  engine: 'postgres',
+
+  async indexDocument(trx, doc) {
+    const terms = tsvectorText(doc);
+    await sql`insert into search_documents (type, ref_id, coverage_id, section_id, published_at, terms)
+      values (${doc.type}, ${doc.refId}, ${doc.coverageId}, ${doc.sectionId}, ${doc.publishedAt}, cast(${terms} as tsvector))
+      on conflict (type, ref_id) do update set coverage_id = excluded.coverage_id, section_id = excluded.section_id,
+        published_at = excluded.published_at, terms = excluded.terms`.execute(trx);
+  },
+
+  async removeDocument(trx, type: SearchDocType, refId: number) {
+    await trx.deleteFrom('search_documents').where('type', '=', type).where('ref_id', '=', refId).execute();
+  },
+
+  async search(db, query, filters, page): Promise<BackendHit[]> {
+    const tsq = tsqueryText(query);
+    if (!tsq) return [];
+    const { rows } = await sql<{ type: SearchDocType; ref_id: number; coverage_id: number | null; published_at: string; score: number }>`
+      select d.type, d.ref_id, d.coverage_id, d.published_at,
+        ts_rank_cd(${RANK_WEIGHTS}::float4[], d.terms, q.q) / (1.0 + greatest(0.0,
+          extract(epoch from (cast(${page.now} as timestamptz) - cast(d.published_at as timestamptz))) / 86400.0) / ${sql.lit(RECENCY_DAYS)}.0)
+          as score
+      from search_documents d, (select cast(${tsq} as tsquery) as q) q
+      where d.terms @@ q.q ${filterSql(filters)}
+      order by score desc, d.id desc
+      limit ${page.limit} offset ${page.offset}`.execute(db);
+    return rows.map((r) => ({ type: r.type, refId: r.ref_id, coverageId: r.coverage_id, publishedAt: r.published_at, score: Number(r.score) }));
+  },
+
+  async clear(trx) {
+    await trx.deleteFrom('search_documents').execute();
+  },
+
+  async count(db) {
+    const r = await db.selectFrom('search_documents').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    return Number(r.n);
+  },
+};

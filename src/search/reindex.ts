@@ -1,0 +1,117 @@
+import type { Kysely } from 'kysely';
+import { ANALYZER_VERSION } from '../text/analyzer/index.js';
+import type { Database } from '../store/schema.js';
+import { getSiteState, setSiteState } from '../store/siteState.js';
+import { searchBackend } from './backends.js';
+import { syncArticle, syncLiveEntry } from './sync.js';
+
+type Db = Kysely<Database>;
+
+/** site_state key: the analyzer version that built the index; another version means reindex. */
+export const INDEX_VERSION_KEY = 'search_analyzer_version';
+const BATCH = 200;
+
+export interface ReindexProgress {
+  done: number;
+  total: number;
+}
+
+export interface ReindexResult {
+  articles: number;
+  liveEntries: number;
+  removed: number;
+  analyzerVersion: number;
+}
+
+async function countSearchable(db: Db): Promise<number> {
+  const [a, e] = await Promise.all([
+    db.selectFrom('articles').select((eb) => eb.fn.countAll<string | number>().as('n')).where('status', '=', 'published').executeTakeFirstOrThrow(),
+    db.selectFrom('live_entries').select((eb) => eb.fn.countAll<string | number>().as('n')).where('deleted_at', 'is', null).executeTakeFirstOrThrow(),
+  ]);
+  return Number(a.n) + Number(e.n);
+}
+
+/**
+ * Rebuilds every document in place, a batch per transaction, then drops documents whose source
+ * is gone: search keeps answering throughout, and running it twice changes nothing.
+ */
+export async function reindexAll(db: Db, onProgress?: (p: ReindexProgress) => void): Promise<ReindexResult> {
+  const total = await countSearchable(db);
+  let done = 0;
+  let articles = 0;
+  let liveEntries = 0;
+  for (let after = 0; ; ) {
+    const ids = await db.selectFrom('articles').select('id').where('status', '=', 'published').where('id', '>', after).orderBy('id').limit(BATCH).execute();
+    if (!ids.length) break;
+    await db.transaction().execute(async (trx) => {
+      for (const { id } of ids) await syncArticle(trx, id);
+    });
+    after = ids.at(-1)!.id;
+    articles += ids.length;
+    onProgress?.({ done: (done += ids.length), total });
+  }
+  for (let after = 0; ; ) {
+    const rows = await db
+      .selectFrom('live_entries')
+      .select(['id', 'coverage_id'])
+      .where('deleted_at', 'is', null)
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(BATCH)
+      .execute();
+    if (!rows.length) break;
+    await db.transaction().execute(async (trx) => {
+      for (const r of rows) await syncLiveEntry(trx, r.coverage_id, r.id);
+    });
+    after = rows.at(-1)!.id;
+    liveEntries += rows.length;
+    onProgress?.({ done: (done += rows.length), total });
+  }
+  const removed = await db.transaction().execute(async (trx) => {
+    const backend = searchBackend(trx);
+    const orphans = await trx
+      .selectFrom('search_documents as d')
+      .select(['d.type', 'd.ref_id'])
+      .where((eb) =>
+        eb.or([
+          eb.and([
+            eb('d.type', '=', 'article'),
+            eb.not(eb.exists(eb.selectFrom('articles as a').select('a.id').whereRef('a.id', '=', 'd.ref_id').where('a.status', '=', 'published'))),
+          ]),
+          eb.and([
+            eb('d.type', '=', 'live'),
+            eb.not(eb.exists(eb.selectFrom('live_entries as e').select('e.id').whereRef('e.id', '=', 'd.ref_id').where('e.deleted_at', 'is', null))),
+          ]),
+        ]),
+      )
+      .execute();
+    for (const o of orphans) await backend.removeDocument(trx, o.type, o.ref_id);
+    await setSiteState(trx, INDEX_VERSION_KEY, String(ANALYZER_VERSION));
+    return orphans.length;
+  });
+  return { articles, liveEntries, removed, analyzerVersion: ANALYZER_VERSION };
+}
+
+export interface IndexStatus {
+  /** The version that built the index; undefined when none was recorded. */
+  recorded: number | undefined;
+  current: number;
+  documents: number;
+  /** True when `nashra search reindex` is needed. */
+  stale: boolean;
+}
+
+/**
+ * Whether the index matches this analyzer. A store that has never been indexed and has nothing
+ * to search (a new site) is recorded as current here, since every write from now on is indexed.
+ */
+export async function indexStatus(db: Db): Promise<IndexStatus> {
+  const raw = await getSiteState(db, INDEX_VERSION_KEY);
+  const documents = await searchBackend(db).count(db);
+  let recorded = raw == null ? undefined : Number(raw);
+  if (recorded == null && (await countSearchable(db)) === 0) {
+    await setSiteState(db, INDEX_VERSION_KEY, String(ANALYZER_VERSION));
+    recorded = ANALYZER_VERSION;
+  }
+  return { recorded, current: ANALYZER_VERSION, documents, stale: recorded !== ANALYZER_VERSION };
+}

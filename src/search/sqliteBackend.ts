@@ -1,0 +1,118 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Database } from '../store/schema.js';
+import {
+  MAIN_FIELDS,
+  RECENCY_DAYS,
+  type BackendHit,
+  type IndexedDocument,
+  type ParsedQuery,
+  type QueryWord,
+  type SearchBackend,
+  type SearchDocType,
+  type SearchFilters,
+  type SearchPage,
+} from './backend.js';
+
+type Db = Kysely<Database>;
+
+/** bm25() column weights, in the FTS5 table's column order: headline, summary, body, tags, captions, alt. */
+const WEIGHTS = [10, 4, 1, 4, 1.5, 0.4] as const;
+const MAIN = `{${MAIN_FIELDS.join(' ')}}`;
+
+/** An FTS5 string: our terms are letters and digits, but a quote must never end the string early. */
+function str(text: string): string {
+  return `"${text.replaceAll('"', '""')}"`;
+}
+
+/** A word matches a main term, or (through the low-weight alt column) a document's stripped variant. */
+function word(w: QueryWord): string {
+  const parts = [`${MAIN} : ${str(w.main)}`, `alt : ${str(w.main)}`];
+  if (w.alt) parts.push(`${MAIN} : ${str(w.alt)}`, `alt : ${str(w.alt)}`);
+  return `(${parts.join(' OR ')})`;
+}
+
+function phrase(terms: string[]): string {
+  return `(${MAIN} : ${str(terms.join(' '))})`;
+}
+
+/** The MATCH expression, built from analyzed terms only: nothing typed reaches FTS5 syntax. */
+export function ftsExpression(q: ParsedQuery): string | null {
+  const positive = [...q.words.map(word), ...q.phrases.map(phrase)];
+  if (!positive.length) return null;
+  const negative = [...q.excludedWords.map(word), ...q.excludedPhrases.map(phrase)];
+  return [`(${positive.join(' AND ')})`, ...negative].join(' NOT ');
+}
+
+async function documentId(db: Db, type: SearchDocType, refId: number): Promise<number | undefined> {
+  const r = await db.selectFrom('search_documents').select('id').where('type', '=', type).where('ref_id', '=', refId).executeTakeFirst();
+  return r?.id;
+}
+
+function filterSql(f: SearchFilters): RawBuilder<unknown> {
+  const parts: RawBuilder<unknown>[] = [];
+  if (f.type) parts.push(sql`d.type = ${f.type}`);
+  if (f.sectionId != null) parts.push(sql`d.section_id = ${f.sectionId}`);
+  if (f.fromUtc) parts.push(sql`d.published_at >= ${f.fromUtc}`);
+  if (f.toUtc) parts.push(sql`d.published_at < ${f.toUtc}`);
+  return parts.length ? sql`and ${sql.join(parts, sql` and `)}` : sql``;
+}
+
+export const sqliteBackend: SearchBackend = {
+  engine: 'sqlite',
+
+  async indexDocument(trx, doc) {
+    const f = doc.fields;
+    const values = [f.headline, f.summary, f.body, f.tags, f.captions, f.alt].map((t) => t.join(' '));
+    let id = await documentId(trx, doc.type, doc.refId);
+    if (id == null) {
+      const r = await trx
+        .insertInto('search_documents')
+        .values({ type: doc.type, ref_id: doc.refId, coverage_id: doc.coverageId, section_id: doc.sectionId, published_at: doc.publishedAt })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      id = r.id;
+    } else {
+      await trx
+        .updateTable('search_documents')
+        .set({ coverage_id: doc.coverageId, section_id: doc.sectionId, published_at: doc.publishedAt })
+        .where('id', '=', id)
+        .execute();
+      await sql`delete from search_fts where rowid = ${id}`.execute(trx);
+    }
+    await sql`insert into search_fts (rowid, headline, summary, body, tags, captions, alt)
+      values (${id}, ${sql.join(values.map((v) => sql`${v}`))})`.execute(trx);
+  },
+
+  async removeDocument(trx, type, refId) {
+    const id = await documentId(trx, type, refId);
+    if (id == null) return;
+    await sql`delete from search_fts where rowid = ${id}`.execute(trx);
+    await trx.deleteFrom('search_documents').where('id', '=', id).execute();
+  },
+
+  async search(db, query, filters, page): Promise<BackendHit[]> {
+    const match = ftsExpression(query);
+    if (!match) return [];
+    const weights = sql.join(WEIGHTS.map((w) => sql.lit(w)));
+    // bm25() is lower-is-better; negated it is a relevance, which recency then scales down.
+    const { rows } = await sql<{ type: SearchDocType; ref_id: number; coverage_id: number | null; published_at: string; score: number }>`
+      select d.type, d.ref_id, d.coverage_id, d.published_at,
+        -bm25(search_fts, ${weights}) / (1.0 + max(0.0, julianday(${page.now}) - julianday(d.published_at)) / ${sql.lit(RECENCY_DAYS)}.0) as score
+      from search_fts join search_documents d on d.id = search_fts.rowid
+      where search_fts match ${match} ${filterSql(filters)}
+      order by score desc, d.id desc
+      limit ${page.limit} offset ${page.offset}`.execute(db);
+    return rows.map((r) => ({ type: r.type, refId: r.ref_id, coverageId: r.coverage_id, publishedAt: r.published_at, score: r.score }));
+  },
+
+  async clear(trx) {
+    // The FTS5 command empties a contentless table at once, rather than row by row.
+    await sql`insert into search_fts (search_fts) values ('delete-all')`.execute(trx);
+    await trx.deleteFrom('search_documents').execute();
+  },
+
+  async count(db) {
+    const r = await db.selectFrom('search_documents').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(r.n);
+  },
+};
