@@ -202,6 +202,26 @@ describe('proclitic variant (alt)', () => {
   });
 });
 
+describe('our additions to light10', () => {
+  it('takes ه off after the plural ات, which light10 would try too late', () => {
+    expect(main('تصريحاته')).toBe(main('التصريحات'));
+    expect(main('سياراتهم')).toBe(main('سيارات'));
+  });
+
+  it('reads a ت left by a pronoun as ta marbuta in the variant, so حكومتها meets الحكومة', () => {
+    expect(analyze('حكومتها')[0]).toMatchObject({ main: 'حكومت', alt: main('الحكومة') });
+    expect(meet('قضيتهم', 'قضية')).toBe(true);
+    expect(meet('إعادتهم', 'إعادة')).toBe(true);
+    expect(meet('لحكومتها', 'الحكومة')).toBe(true);
+    expect(main('الوقت')).toBe('وقت'); // no pronoun came off: a ت stays a ت
+  });
+
+  it('gives no proclitic variant when an article already came off (للقضاء is not ل + لقضاء)', () => {
+    expect(analyze('للقضاء')[0]).toMatchObject({ main: 'قضاء' });
+    expect(analyze('للقضاء')[0]!.alt).toBeUndefined();
+  });
+});
+
 describe('stem exclusions', () => {
   it('keeps the default proper nouns whole, also behind a proclitic', () => {
     expect(main('لبنان')).toBe('لبنان');
@@ -212,6 +232,8 @@ describe('stem exclusions', () => {
     expect(main('بلينكن')).toBe('بلينكن');
     expect(main('واشنطن')).toBe('واشنطن');
     expect(main('البنتاغون')).toBe('بنتاغون');
+    expect(main('بسوريا')).toBe('سوريا');
+    expect(analyze('بغداد')[0]!.alt).toBeUndefined();
   });
 
   it('stops stemming a derived form once it reaches a protected word', () => {

@@ -12,6 +12,10 @@ export const DEFAULT_STEM_EXCLUSIONS: readonly string[] = [
   'فلسطين', 'الصين', 'صين', 'البحرين', 'بحرين', 'طهران', 'عمران', 'لندن', 'برلين', 'بكين',
   'واشنطن', 'فيينا', 'أثينا', 'بلينكن', 'بايدن', 'بوتين', 'أردوغان', 'البنتاغون', 'بنتاغون',
   'الكرملين', 'كرملين', 'حسين', 'عثمان', 'سليمان', 'رمضان', 'نيسان', 'حزيران', 'تشرين', 'كانون',
+  // place names that begin like a proclitic (ب ل ك ف) or are often written after one (بسوريا)
+  'سوريا', 'العراق', 'مصر', 'روسيا', 'تركيا', 'أميركا', 'أمريكا', 'فرنسا', 'ألمانيا', 'بريطانيا',
+  'إسرائيل', 'غزة', 'قطر', 'دمشق', 'بغداد', 'بيروت', 'القاهرة', 'روما', 'موسكو', 'باريس', 'بروكسل',
+  'حلب', 'إدلب', 'بنغازي', 'الفلوجة', 'كركوك', 'كابل', 'لاهاي', 'ليبيا', 'فنزويلا',
 ];
 
 const MIN_AFTER_ARTICLE = 2; // light10: an article goes only if at least 2 letters remain
@@ -73,29 +77,53 @@ export function exclusionForms(normalized: Iterable<string>): Set<string> {
   return out;
 }
 
+interface Stripped {
+  stem: string;
+  /** A pronoun (or ها/ه) came off: a final ت may be a ta marbuta that turned into ت before it. */
+  possessed: boolean;
+}
+
 /** Pronoun then light10 suffixes; stops as soon as the form is a protected word. */
-function stripSuffixes(w: string, exclusions: ReadonlySet<string>): string {
-  if (exclusions.has(w)) return w;
-  for (const [p, min] of PRONOUNS) {
-    if (w.endsWith(p) && w.length - p.length >= min) {
-      w = w.slice(0, -p.length);
-      if (exclusions.has(w)) return w;
-      break;
+function stripSuffixes(w: string, exclusions: ReadonlySet<string>): Stripped {
+  if (exclusions.has(w)) return { stem: w, possessed: false };
+  let possessed = false;
+  // ه after the plural ات (تصريحاته): light10 tries ات before ه, so the pair would stay whole.
+  if (w.endsWith('اته') && w.length - 1 >= 4) {
+    w = w.slice(0, -1);
+    possessed = true;
+  } else {
+    for (const [p, min] of PRONOUNS) {
+      if (w.endsWith(p) && w.length - p.length >= min) {
+        w = w.slice(0, -p.length);
+        possessed = true;
+        break;
+      }
     }
   }
+  if (exclusions.has(w)) return { stem: w, possessed };
   for (const s of SUFFIXES) {
     if (w.endsWith(s) && w.length - s.length >= MIN_AFTER_SUFFIX) {
       w = w.slice(0, -s.length);
-      if (exclusions.has(w)) return w;
+      if (s === 'ها' || s === 'ه') possessed = true;
+      if (exclusions.has(w)) return { stem: w, possessed };
     }
   }
-  return w;
+  return { stem: w, possessed };
 }
 
-/** The whole light stem of a normalized word (no proclitic step). */
-export function lightStem(w: string, exclusions: ReadonlySet<string>): string {
-  if (exclusions.has(w) || !isArabicWord(w)) return w;
-  return stripSuffixes(stripPrefix(w), exclusions);
+/**
+ * ة is written ت before a pronoun (حكومة → حكومتها, قضية → قضيتهم): the stem read with ه again
+ * and stemmed on, so it meets the stem of the bare noun. Undefined when not applicable.
+ */
+function taMarbutaForm(r: Stripped, exclusions: ReadonlySet<string>): string | undefined {
+  if (!r.possessed || !r.stem.endsWith('ت') || r.stem.length < 3) return undefined;
+  return stripSuffixes(r.stem.slice(0, -1) + 'ه', exclusions).stem;
+}
+
+/** The stem used for a variant: the ta-marbuta reading when there is one. */
+function variantStem(w: string, exclusions: ReadonlySet<string>): string {
+  const r = stripSuffixes(w, exclusions);
+  return taMarbutaForm(r, exclusions) ?? r.stem;
 }
 
 /** ل ب ك ف, or و/ف followed by ل ب ك, when 3+ letters remain; undefined otherwise. */
@@ -120,21 +148,29 @@ export interface Stems {
  * Main and variant stems of one normalized, non-stop word.
  * - main: light10 + pronouns; an excluded word (or an excluded word behind one proclitic, as in
  *   لإيران) stays whole.
- * - alt: the light stem after one proclitic (لميليشيات → ميليش, meeting الميليشيات); or, when the
- *   article uncovered a word starting with و (الوزير → وزير), that word without it, so it meets
- *   the light10 main of the bare word (وزير → زير). Absent when equal to main.
+ * - alt, the first that applies:
+ *   1. no article came off and the word starts with a proclitic: the stem of the rest
+ *      (لميليشيات → ميليش, meeting الميليشيات);
+ *   2. the article uncovered a word starting with و (الوزير → وزير): the stem without it, so it
+ *      meets the light10 main of the bare word (وزير → زير);
+ *   3. a pronoun left a final ت: the ta-marbuta reading (حكومتها → حكوم, meeting الحكومة).
+ *   Variants 1 and 2 also take the ta-marbuta reading when it applies. Absent when equal to main.
  */
 export function stems(w: string, exclusions: ReadonlySet<string>): Stems {
   if (exclusions.has(w) || !isArabicWord(w)) return { main: w };
   const bare = withoutProclitic(w);
   if (bare !== undefined && exclusions.has(bare)) return { main: bare };
   const prefixless = stripPrefix(w);
-  const main = stripSuffixes(prefixless, exclusions);
+  const stripped = stripSuffixes(prefixless, exclusions);
+  const main = stripped.stem;
+  const articleRemoved = prefixless.length <= w.length - 2;
   let alt: string | undefined;
-  if (bare !== undefined) {
-    alt = lightStem(bare, exclusions);
-  } else if (prefixless !== w && prefixless.startsWith('و') && prefixless.length >= MIN_WORD_FOR_WAW) {
-    alt = stripSuffixes(prefixless.slice(1), exclusions);
+  if (bare !== undefined && !articleRemoved) {
+    alt = variantStem(stripPrefix(bare), exclusions);
+  } else if (articleRemoved && prefixless.startsWith('و') && prefixless.length >= MIN_WORD_FOR_WAW) {
+    alt = variantStem(prefixless.slice(1), exclusions);
+  } else {
+    alt = taMarbutaForm(stripped, exclusions);
   }
   return alt === undefined || alt === main ? { main } : { main, alt };
 }
