@@ -135,6 +135,10 @@ describe('Lucene ArabicStemFilter behaviours (light10)', () => {
     expect(main(input)).toBe(expected);
   });
 
+  it('keeps a protected (keyword) word whole', () => {
+    expect(analyze('ساهدهات', { exclusions: new Set(['ساهدهات']) })[0]!.main).toBe('ساهدهات');
+  });
+
   it('leaves non-Arabic words unstemmed (only lowercased)', () => {
     expect(main('English')).toBe('english');
   });
@@ -313,6 +317,17 @@ describe('analyze: offsets and positions', () => {
     expect(analyze('')).toEqual([]);
     expect(analyze(' ،؛؟«» ...\n\t')).toEqual([]);
     expect(analyze('ـــ \u064e')).toEqual([]);
+  });
+});
+
+describe('the example in docs/search.md', () => {
+  it('analyzes as documented', () => {
+    expect(analyze('وجهنا رسائل لميليشيات إيران')).toEqual([
+      { main: 'جهنا', start: 0, end: 5, position: 0, stop: false },
+      { main: 'رسائل', start: 6, end: 11, position: 1, stop: false },
+      { main: 'لميليش', alt: 'ميليش', start: 12, end: 21, position: 2, stop: false },
+      { main: 'ايران', start: 22, end: 27, position: 3, stop: false },
+    ]);
   });
 });
 
