@@ -313,6 +313,14 @@ describe('analyze: offsets and positions', () => {
     expect(terms[0]!.main).toBe('ab');
   });
 
+  it('separates digits glued to Arabic letters, keeping Latin names like covid19 whole', () => {
+    const text = 'عام 2024م و١٤٤٥هـ ومنذ covid19';
+    const terms = analyze(text);
+    expect(terms.map((t) => [text.slice(t.start, t.end), t.main])).toEqual([
+      ['عام', 'عام'], ['2024', '2024'], ['م', 'م'], ['و', 'و'], ['١٤٤٥', '1445'], ['هـ', 'ه'], ['ومنذ', 'منذ'], ['covid19', 'covid19'],
+    ]);
+  });
+
   it('returns nothing for empty or separator-only text', () => {
     expect(analyze('')).toEqual([]);
     expect(analyze(' ،؛؟«» ...\n\t')).toEqual([]);

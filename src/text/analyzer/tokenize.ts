@@ -8,6 +8,11 @@ const WORD_RUN = /[\p{L}\p{N}\p{M}\u00ad\u061c\u200c-\u200f\u202a-\u202e\u2060\u
 // text to highlight) and ends after its last letter, digit or mark (so a final tanween is kept).
 const BASE = /[\p{L}\p{N}]/u;
 const VISIBLE = /[\p{L}\p{N}\p{M}]/u;
+// Digits glued to Arabic letters are two words: the year in 2024م or ١٤٤٥هـ must meet 2024.
+// (Latin letters and digits stay together: covid19, G20 are names.)
+const DIGIT = /[0-9\u0660-\u0669\u06f0-\u06f9]/;
+const DIGIT_LETTER_BOUNDARY =
+  /(?<=[0-9\u0660-\u0669\u06f0-\u06f9])(?=[\u0621-\u064a\u0671-\u06d3])|(?<=[\u0621-\u065f\u0671-\u06d3])(?=[0-9\u0660-\u0669\u06f0-\u06f9])/;
 
 export interface Word {
   text: string;
@@ -23,21 +28,30 @@ export function words(text: string): Word[] {
     let end = run.length;
     // Almost every word starts and ends with a plain Arabic or ASCII letter: skip the regexes.
     if (isPlainLetter(run.charCodeAt(0)) && isPlainLetter(run.charCodeAt(end - 1))) {
-      const at = m.index ?? 0;
-      out.push({ text: run, start: at, end: at + end });
+      push(out, run, m.index ?? 0);
       continue;
     }
     // Step by code point: an astral letter (𝐀) is two UTF-16 units and neither alone is a letter.
     while (start < end && !BASE.test(String.fromCodePoint(run.codePointAt(start) ?? 0))) start += codeUnits(run, start);
     while (end > start && !VISIBLE.test(lastCodePoint(run, end))) end -= lastCodePoint(run, end).length;
     if (start >= end) continue;
-    const at = m.index ?? 0;
-    out.push({ text: run.slice(start, end), start: at + start, end: at + end });
+    push(out, run.slice(start, end), (m.index ?? 0) + start);
   }
   return out;
 }
 
-/** Arabic letters and harakat, ASCII letters and digits: a base at the start, visible at the end. */
+function push(out: Word[], text: string, at: number): void {
+  if (!DIGIT.test(text)) {
+    out.push({ text, start: at, end: at + text.length });
+    return;
+  }
+  for (const part of text.split(DIGIT_LETTER_BOUNDARY)) {
+    out.push({ text: part, start: at, end: at + part.length });
+    at += part.length;
+  }
+}
+
+/** Basic Arabic letters, ASCII letters and digits: a base at the start, visible at the end. */
 function isPlainLetter(c: number): boolean {
   return (c >= 0x0621 && c <= 0x063a) || (c >= 0x0641 && c <= 0x064a) || (c >= 0x0660 && c <= 0x0669) ||
     (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39);
