@@ -8,7 +8,8 @@
  *   fts5_unicode61    SQLite FTS5's default tokenizer on the raw text
  *
  * Metrics (binary relevance, cut at 10): recall@10, MRR, nDCG@10, overall and per variant class.
- * Writes bench/results/search-quality.md and .json. Exit code 1 when Nashra misses its targets.
+ * Writes bench/results/search-quality.md and .json. Targets missed are a result, not an error:
+ * the exit code stays 0 and the verdict says which.
  */
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -182,4 +183,3 @@ await mkdir(out, { recursive: true });
 await writeFile(`${out}search-quality.md`, md);
 await writeFile(`${out}search-quality.json`, `${JSON.stringify(json, null, 2)}\n`);
 console.log(md);
-process.exitCode = targetsMet ? 0 : 1;
