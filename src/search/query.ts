@@ -1,4 +1,4 @@
-import { analyze, type Term } from '../text/analyzer/index.js';
+import { analyze, normalize, type Term } from '../text/analyzer/index.js';
 import type { ParsedQuery, QueryWord } from './backend.js';
 import { indexableTerm } from './documents.js';
 
@@ -9,8 +9,11 @@ const MAX_UNITS = 16;
 const MAX_PHRASE_TERMS = 16;
 
 export interface QueryParse extends ParsedQuery {
-  /** Every term to highlight: mains and alts of the positive words and phrases. */
-  highlight: { mains: Set<string>; alts: Set<string> };
+  /**
+   * Every term to highlight: mains and alts of the positive words and phrases, and the words as
+   * typed (normalized), so snippets can prefer the reader's own form over a stemmed relative.
+   */
+  highlight: { mains: Set<string>; alts: Set<string>; surfaces: Set<string> };
   /** True when the query had words but all were stopwords (or only exclusions). */
   onlyStopwords: boolean;
 }
@@ -75,6 +78,7 @@ export function parseQuery(q: string): QueryParse {
   const excludedPhrases = new Map<string, string[]>();
   const mains = new Set<string>();
   const alts = new Set<string>();
+  const surfaces = new Set<string>();
   let sawTerms = false;
 
   for (const s of segments(q)) {
@@ -85,7 +89,12 @@ export function parseQuery(q: string): QueryParse {
       const run = terms.slice(0, MAX_PHRASE_TERMS).map((t) => t.main);
       const target = s.excluded ? excludedPhrases : phrases;
       target.set(run.join(' '), run);
-      if (!s.excluded) for (const t of terms) mains.add(t.main);
+      if (!s.excluded) {
+        for (const t of terms) {
+          mains.add(t.main);
+          surfaces.add(normalize(s.text.slice(t.start, t.end)));
+        }
+      }
       continue;
     }
     for (const t of terms) {
@@ -96,6 +105,7 @@ export function parseQuery(q: string): QueryParse {
       if (!s.excluded) {
         mains.add(w.main);
         if (w.alt) alts.add(w.alt);
+        surfaces.add(normalize(s.text.slice(t.start, t.end)));
       }
     }
   }
@@ -106,7 +116,7 @@ export function parseQuery(q: string): QueryParse {
     phrases: positivePhrases,
     excludedWords: [...excludedWords.values()].slice(0, MAX_UNITS),
     excludedPhrases: [...excludedPhrases.values()].slice(0, MAX_UNITS),
-    highlight: { mains, alts },
+    highlight: { mains, alts, surfaces },
     onlyStopwords: sawTerms && !positive.length && !positivePhrases.length,
   };
 }

@@ -1,9 +1,11 @@
-import { analyze, type Term } from '../text/analyzer/index.js';
+import { analyze, normalize, type Term } from '../text/analyzer/index.js';
 import type { SourceField, SourceText } from './documents.js';
 
 export interface Highlight {
   mains: Set<string>;
   alts: Set<string>;
+  /** The query's words as typed, normalized: a window showing one of them is preferred. */
+  surfaces?: Set<string>;
 }
 
 /** How much text a snippet shows, and how much of it comes before the first match. */
@@ -57,15 +59,19 @@ function boundary(text: string, i: number, dir: -1 | 1): number {
  * with `<mark>` the only markup. Falls back to the opening of the summary or body.
  */
 export function snippetHtml(src: SourceText, h: Highlight): string {
-  let best: { field: SourceField; terms: Term[]; distinct: number } | undefined;
+  // Most distinct query words first; among equals, a field showing a word as the reader typed it
+  // (`إيران` for ايران) beats one with only a stemmed relative (`الإيرانية`).
+  let best: { field: SourceField; terms: Term[]; score: number; exact: Term | undefined } | undefined;
   for (const field of FIELDS) {
-    const terms = matchedTerms(src[field], h);
-    const distinct = new Set(terms.map((t) => t.main)).size;
-    if (distinct > (best?.distinct ?? 0)) best = { field, terms, distinct };
+    const text = src[field];
+    const terms = matchedTerms(text, h);
+    const exact = terms.find((t) => h.surfaces?.has(normalize(text.slice(t.start, t.end))));
+    const score = new Set(terms.map((t) => t.main)).size * 2 + (exact ? 1 : 0);
+    if (score > (best?.score ?? 0)) best = { field, terms, score, exact };
   }
   const text = best ? src[best.field] : src.summary || src.body || src.captions;
   const terms = best?.terms ?? [];
-  const first = terms[0]?.start ?? 0;
+  const first = (best?.exact ?? terms[0])?.start ?? 0;
   const start = first - LEAD_CHARS <= 0 ? 0 : Math.min(first, boundary(text, first - LEAD_CHARS, 1));
   const end = start + SNIPPET_CHARS >= text.length ? text.length : boundary(text, start + SNIPPET_CHARS, -1);
   const cutEnd = end > first ? end : text.length;

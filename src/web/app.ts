@@ -13,6 +13,7 @@ import { registerAssets } from './reader/assets.js';
 import { livePages } from './reader/livePages.js';
 import { liveStream } from './reader/liveStream.js';
 import { readerRoutes, sendNotFound } from './reader/routes.js';
+import { searchPage } from './reader/searchPage.js';
 import { fixedSecurityHeaders } from './security.js';
 
 export interface AppOptions {
@@ -78,6 +79,7 @@ export async function buildApp({ services, logger }: AppOptions): Promise<Fastif
   await app.register(liveStream, { services });
   await app.register(readerRoutes, { services });
   await app.register(livePages, { services });
+  await app.register(searchPage, { services });
 
   app.setNotFoundHandler((req, reply) => sendNotFound(services, req, reply));
   app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, req, reply) => {

@@ -29,6 +29,8 @@ const NEEDS: Record<string, 'anyone' | Role> = {
   'GET /assets/fonts/:name': 'anyone',
   'GET /media/*': 'anyone',
   'GET /api/docs': 'anyone',
+  'GET /search': 'anyone',
+  'GET /api/v1/search': 'anyone',
   'GET /newsroom/login': 'anyone',
   'POST /newsroom/login': 'anyone',
 
@@ -120,10 +122,11 @@ describe('the route × role matrix', () => {
     const registered = s.routes.map(routeKey).sort();
     expect(registered.filter((k) => !(k in NEEDS)), 'routes missing from NEEDS: classify them').toEqual([]);
     expect(Object.keys(NEEDS).filter((k) => !registered.includes(k)), 'NEEDS names routes that no longer exist').toEqual([]);
-    // Nothing under /newsroom is public but the login form, and nothing under /api but its docs.
+    // Nothing under /newsroom is public but the login form, and nothing under /api but its docs
+    // and search (which shows only what the public pages show).
     const open = Object.entries(NEEDS).filter(([, n]) => n === 'anyone').map(([k]) => k.split(' ')[1]!);
     expect(open.filter((p) => p.startsWith('/newsroom') && p !== '/newsroom/login')).toEqual([]);
-    expect(open.filter((p) => p.startsWith('/api') && p !== '/api/docs')).toEqual([]);
+    expect(open.filter((p) => p.startsWith('/api') && p !== '/api/docs' && p !== '/api/v1/search')).toEqual([]);
   });
 
   it('lets each role through exactly where the table says, checked on the server, never with a 500', async () => {

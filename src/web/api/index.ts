@@ -7,6 +7,7 @@ import { articleApi } from './articles.js';
 import { liveApi } from './live.js';
 import { mediaApi } from './media.js';
 import { problem, problemFor, sendProblem } from './problem.js';
+import { searchApi } from './search.js';
 
 /**
  * Registered under the `/api` prefix. `/api/v1`: JSON for everything the editor does, with personal access tokens
@@ -37,5 +38,6 @@ export async function api(app: FastifyInstance, { services }: { services: Servic
   await app.register(articleApi, { services, prefix: '/v1' });
   await app.register(mediaApi, { services, prefix: '/v1' });
   await app.register(liveApi, { services, prefix: '/v1' });
+  await app.register(searchApi, { services, prefix: '/v1' });
   app.get('/docs', { schema: { hide: true } }, async () => app.swagger());
 }

@@ -59,6 +59,10 @@ export function Layout(props: {
                 ))}
               </ul>
             </nav>
+            <form class="site-search" action="/search" method="get" role="search">
+              <input type="search" name="q" maxLength={500} placeholder="ابحث في الأخبار" aria-label="ابحث في الأخبار" />
+              <button type="submit">بحث</button>
+            </form>
           </div>
         </header>
         <main id="main">{props.children}</main>

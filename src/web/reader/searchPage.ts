@@ -1,0 +1,27 @@
+import type { FastifyInstance } from 'fastify';
+import { ValidationError } from '../../domain/errors.js';
+import type { Services } from '../../services/index.js';
+import { HTML, PAGE_CACHE_CONTROL } from './pageCache.js';
+import { renderPage } from './views/layout.js';
+import { SearchView } from './views/search.js';
+
+/**
+ * `/search?q=…&section=&type=&from=&to=&page=`: the reader's search page. Not in the page cache
+ * (queries are endless); a CDN may keep an answer for a minute like other pages. Bad input is
+ * an Arabic page with the form and the reason, status 400.
+ */
+export async function searchPage(app: FastifyInstance, opts: { services: Services }): Promise<void> {
+  const { services } = opts;
+  app.get('/search', async (req, reply) => {
+    const input = (req.query ?? {}) as Record<string, unknown>;
+    const site = { name: services.config.siteName, baseUrl: services.config.baseUrl, sections: await services.reader.sections() };
+    const typed = typeof input.q === 'string' ? input.q.slice(0, 500).trim() : '';
+    try {
+      const results = await services.search.search(input);
+      return reply.type(HTML).header('cache-control', PAGE_CACHE_CONTROL).send(renderPage(SearchView, { site, results, query: results.query }));
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      return reply.code(400).type(HTML).header('cache-control', 'no-cache').send(renderPage(SearchView, { site, query: typed, error: e.message }));
+    }
+  });
+}
