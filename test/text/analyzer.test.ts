@@ -220,6 +220,21 @@ describe('our additions to light10', () => {
     expect(main('الوقت')).toBe('وقت'); // no pronoun came off: a ت stays a ت
   });
 
+  it('does the same after the dual ending, so الطائرتان meets طائرة', () => {
+    expect(meet('الطائرتان', 'طائرة')).toBe(true);
+    expect(meet('طائرتين', 'الطائرة')).toBe(true);
+    expect(main('الطائرتان')).toBe('طائرت');
+  });
+
+  it('reads a final ا as the accusative ending in the variant, so مدرباً meets المدرب', () => {
+    expect(analyze('مدرباً')[0]).toMatchObject({ main: 'مدربا', alt: 'مدرب' });
+    expect(meet('خطاطاً', 'الخطاطين')).toBe(true);
+    expect(meet('يومياً', 'يومي')).toBe(true);
+    expect(analyze('سوريا')[0]!.alt).toBeUndefined(); // a protected name
+    expect(analyze('هدى')[0]!.alt).toBeUndefined(); // 2 letters would remain
+    expect(analyze('ضرباتنا')[0]!.alt).toBeUndefined(); // نا came off, not an accusative ا
+  });
+
   it('gives no proclitic variant when an article already came off (للقضاء is not ل + لقضاء)', () => {
     expect(analyze('للقضاء')[0]).toMatchObject({ main: 'قضاء' });
     expect(analyze('للقضاء')[0]!.alt).toBeUndefined();
@@ -330,11 +345,11 @@ describe('analyze: offsets and positions', () => {
 
 describe('the example in docs/search.md', () => {
   it('analyzes as documented', () => {
-    expect(analyze('وجهنا رسائل لميليشيات إيران')).toEqual([
-      { main: 'جهنا', start: 0, end: 5, position: 0, stop: false },
-      { main: 'رسائل', start: 6, end: 11, position: 1, stop: false },
-      { main: 'لميليش', alt: 'ميليش', start: 12, end: 21, position: 2, stop: false },
-      { main: 'ايران', start: 22, end: 27, position: 3, stop: false },
+    expect(analyze('ضرباتنا رادعة لميليشيات إيران')).toEqual([
+      { main: 'ضرب', start: 0, end: 7, position: 0, stop: false },
+      { main: 'رادع', start: 8, end: 13, position: 1, stop: false },
+      { main: 'لميليش', alt: 'ميليش', start: 14, end: 23, position: 2, stop: false },
+      { main: 'ايران', start: 24, end: 29, position: 3, stop: false },
     ]);
   });
 });

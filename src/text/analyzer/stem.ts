@@ -79,44 +79,45 @@ export function exclusionForms(normalized: Iterable<string>): Set<string> {
 
 interface Stripped {
   stem: string;
-  /** A pronoun (or ها/ه) came off: a final ت may be a ta marbuta that turned into ت before it. */
-  possessed: boolean;
+  /** A pronoun, ها/ه or the dual ان/ين came off: a final ت may be a ta marbuta written ت before it. */
+  taBefore: boolean;
 }
 
 /** Pronoun then light10 suffixes; stops as soon as the form is a protected word. */
 function stripSuffixes(w: string, exclusions: ReadonlySet<string>): Stripped {
-  if (exclusions.has(w)) return { stem: w, possessed: false };
-  let possessed = false;
+  if (exclusions.has(w)) return { stem: w, taBefore: false };
+  let taBefore = false;
   // ه after the plural ات (تصريحاته): light10 tries ات before ه, so the pair would stay whole.
   if (w.endsWith('اته') && w.length - 1 >= 4) {
     w = w.slice(0, -1);
-    possessed = true;
+    taBefore = true;
   } else {
     for (const [p, min] of PRONOUNS) {
       if (w.endsWith(p) && w.length - p.length >= min) {
         w = w.slice(0, -p.length);
-        possessed = true;
+        taBefore = true;
         break;
       }
     }
   }
-  if (exclusions.has(w)) return { stem: w, possessed };
+  if (exclusions.has(w)) return { stem: w, taBefore };
   for (const s of SUFFIXES) {
     if (w.endsWith(s) && w.length - s.length >= MIN_AFTER_SUFFIX) {
       w = w.slice(0, -s.length);
-      if (s === 'ها' || s === 'ه') possessed = true;
-      if (exclusions.has(w)) return { stem: w, possessed };
+      if (s === 'ها' || s === 'ه' || s === 'ان' || s === 'ين') taBefore = true;
+      if (exclusions.has(w)) return { stem: w, taBefore };
     }
   }
-  return { stem: w, possessed };
+  return { stem: w, taBefore };
 }
 
 /**
- * ة is written ت before a pronoun (حكومة → حكومتها, قضية → قضيتهم): the stem read with ه again
- * and stemmed on, so it meets the stem of the bare noun. Undefined when not applicable.
+ * ة is written ت before a pronoun or the dual ending (حكومة → حكومتها, قضية → قضيتهم,
+ * طائرة → الطائرتان): the stem read with ه again and stemmed on, so it meets the stem of the bare
+ * noun. Undefined when not applicable.
  */
 function taMarbutaForm(r: Stripped, exclusions: ReadonlySet<string>): string | undefined {
-  if (!r.possessed || !r.stem.endsWith('ت') || r.stem.length < 3) return undefined;
+  if (!r.taBefore || !r.stem.endsWith('ت') || r.stem.length < 3) return undefined;
   return stripSuffixes(r.stem.slice(0, -1) + 'ه', exclusions).stem;
 }
 
@@ -124,6 +125,15 @@ function taMarbutaForm(r: Stripped, exclusions: ReadonlySet<string>): string | u
 function variantStem(w: string, exclusions: ReadonlySet<string>): string {
   const r = stripSuffixes(w, exclusions);
   return taMarbutaForm(r, exclusions) ?? r.stem;
+}
+
+/**
+ * The indefinite accusative ends in ا (مدرباً, يومياً, مؤتمراً; the tanween is usually not typed, and
+ * normalization drops it anyway): the stem without that ا, when 3+ letters remain.
+ */
+function accusativeForm(prefixless: string, exclusions: ReadonlySet<string>): string | undefined {
+  if (!prefixless.endsWith('ا') || prefixless.length - 1 < 3) return undefined;
+  return variantStem(prefixless.slice(0, -1), exclusions);
 }
 
 /** ل ب ك ف, or و/ف followed by ل ب ك, when 3+ letters remain; undefined otherwise. */
@@ -153,7 +163,10 @@ export interface Stems {
  *      (لميليشيات → ميليش, meeting الميليشيات);
  *   2. the article uncovered a word starting with و (الوزير → وزير): the stem without it, so it
  *      meets the light10 main of the bare word (وزير → زير);
- *   3. a pronoun left a final ت: the ta-marbuta reading (حكومتها → حكوم, meeting الحكومة).
+ *   3. a pronoun or the dual left a final ت: the ta-marbuta reading (حكومتها → حكوم, meeting
+ *      الحكومة);
+ *   4. nothing came off the end and it is an ا that can be the accusative ending: the stem
+ *      without it (مدربا → مدرب).
  *   Variants 1 and 2 also take the ta-marbuta reading when it applies. Absent when equal to main.
  */
 export function stems(w: string, exclusions: ReadonlySet<string>): Stems {
@@ -170,7 +183,8 @@ export function stems(w: string, exclusions: ReadonlySet<string>): Stems {
   } else if (articleRemoved && prefixless.startsWith('و') && prefixless.length >= MIN_WORD_FOR_WAW) {
     alt = variantStem(prefixless.slice(1), exclusions);
   } else {
-    alt = taMarbutaForm(stripped, exclusions);
+    // The accusative reading only when nothing came off the end (ضرباتنا lost نا, not ا).
+    alt = taMarbutaForm(stripped, exclusions) ?? (main === prefixless ? accusativeForm(prefixless, exclusions) : undefined);
   }
   return alt === undefined || alt === main ? { main } : { main, alt };
 }
