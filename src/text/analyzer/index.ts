@@ -15,7 +15,12 @@ export const ANALYZER_VERSION = 1;
 export interface Term {
   /** Main index term: normalized, light-stemmed (light10 + pronoun suffixes), or the word itself when excluded. */
   main: string;
-  /** Second, lower-weight variant: the main form after also removing one single-letter proclitic ل ب ك ف (and و/ف + it), only when that leaves a plausible word; undefined when there is none. */
+  /**
+   * Second, lower-weight variant: the main form after also removing one single-letter proclitic
+   * ل ب ك ف (and و/ف + it), only when that leaves a plausible word; failing that, the reading that
+   * lets الوزير meet وزير, a ت before a pronoun or the dual read as ة, or the accusative ا removed
+   * (docs/search.md, "The variant"). Undefined when there is none.
+   */
   alt?: string;
   /** Offsets of the word in the ORIGINAL input (UTF-16 code units, end exclusive), for highlighting. */
   start: number;
