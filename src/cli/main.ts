@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '../config.js';
 import { ImportError } from '../ingest/page/read.js';
 import { migrateToLatest, openStore } from '../store/db.js';
 import { importPages } from './importCommand.js';
+import { reindexSearch } from './searchCommand.js';
 import { serve } from './serve.js';
 import { createToken, revokeToken } from './tokenCommand.js';
 import { addUser } from './userCommand.js';
@@ -46,6 +47,15 @@ imports
   .option('--keep-going', 'go on with the next file after a failed one')
   .action(async (files: string[], opts) => {
     process.exitCode = await importPages(files, opts);
+  });
+
+const search = program.command('search').description('the search index');
+search
+  .command('reindex')
+  .description('rebuild the search index from published articles and visible live entries (after an analyzer change)')
+  .option('--json', 'print the result as JSON on stdout')
+  .action(async (opts: { json?: boolean }) => {
+    process.exitCode = await reindexSearch(opts);
   });
 
 const users = program.command('user').description('newsroom accounts');

@@ -9,6 +9,14 @@ import { openServices } from './context.js';
 export async function serve(config: Config, opts: { demo: boolean }): Promise<void> {
   const logger = pino({ level: config.logLevel }, pino.destination(2));
   const services = await openServices(config);
+  // Before the demo loads: a new, empty site is recorded as indexed by this analyzer.
+  const index = await services.search.status();
+  if (index.stale) {
+    logger.warn(
+      { recorded: index.recorded ?? null, current: index.current, documents: index.documents },
+      'the search index was built by another analyzer version (or before search existed): run `nashra search reindex`',
+    );
+  }
   if (opts.demo) {
     const loaded = await loadDemoContentOnce(services);
     if (loaded) logger.info({ articles: loaded }, 'demo content loaded');
