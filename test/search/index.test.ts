@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArticleInput } from '../../src/domain/article.js';
 import type { Actor } from '../../src/domain/user.js';
 import type { Services } from '../../src/services/index.js';
+import { loadDemoContentOnce } from '../../src/demo/load.js';
 import { publishDue } from '../../src/services/scheduler.js';
 import { openTestSite, storeTargets, type TestSite } from '../helpers/services.js';
 import { actorFor, insertTestUser } from '../helpers/users.js';
@@ -91,6 +92,19 @@ describe.each(storeTargets())('search index sync on $name', (target) => {
     await s.live.deleteEntry(editor, c.id, entryId);
     expect(await ids('المياه')).toEqual([]);
   });
+
+  // The demo writes its coverage below LiveService: its entries must be indexed all the same.
+  it.runIf(target.name === 'sqlite')('indexes the demo articles and the demo coverage on a first start', async () => {
+    const demo = await openTestSite(target);
+    try {
+      const added = await loadDemoContentOnce(demo.services);
+      expect((await demo.services.search.status()).documents).toBeGreaterThan(added);
+      const hits = (await demo.services.search.search({ q: 'الثلوج' })).results;
+      expect(hits.some((h) => h.type === 'live')).toBe(true);
+    } finally {
+      await demo.dispose();
+    }
+  }, 60_000);
 
   it('reindex rebuilds from the content, removes orphans, and is idempotent', async () => {
     const a = await s.workflow.create(editor, article('قمة المناخ', 'تناقش القمة الانبعاثات.'));
