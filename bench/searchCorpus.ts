@@ -4,9 +4,11 @@
  *
  * Vocabulary: stems made the way Arabic makes words, by pouring three-letter roots into patterns
  * (كاتب مكتوب مكتب كتاب تكتيب…), from ~150 common real roots and a long tail of generated ones,
- * ranked and drawn with a Zipf law (frequency ∝ 1/rank), like words in real text. Each occurrence
- * may take a proclitic (و ف ب ل ك ال وال بال لل…) and a suffix (ات ون ين ها هم ة…) at rates close
- * to news copy, and function words (في من على…) make up about a third of the tokens.
+ * ranked after the function words (في من على…) and drawn, all together, with one Zipf law
+ * (frequency ∝ 1/rank), as words are in real text: function words then make up about 40% of the
+ * tokens and the commonest content word turns up in about half the articles, not in all of them.
+ * Each content occurrence may take a proclitic (و ف ب ل ك ال وال بال لل…) and a suffix (ات ون ين
+ * ها هم ة…) at rates close to news copy.
  */
 import { mulberry32 } from './search/prng.js';
 
@@ -102,8 +104,14 @@ function buildStems(): string[] {
 }
 
 export const STEMS: readonly string[] = buildStems();
-const STEM_CDF = zipfCdf(STEMS.length);
-const FUNCTION_CDF = zipfCdf(FUNCTION_WORDS.length);
+/** Ranks 0…FUNCTION_WORDS.length-1 are the function words, then the stems. */
+const WORD_CDF = zipfCdf(FUNCTION_WORDS.length + STEMS.length);
+/** The stems' own slice of the law, for drawing query words (readers type content words). */
+const STEM_CDF = (() => {
+  const base = WORD_CDF[FUNCTION_WORDS.length - 1]!;
+  const rest = 1 - base;
+  return WORD_CDF.slice(FUNCTION_WORDS.length).map((c) => (c - base) / rest);
+})();
 
 const PREFIXES: [string, number][] = [
   ['ال', 0.3], ['وال', 0.07], ['بال', 0.05], ['لل', 0.04], ['فال', 0.01], ['كال', 0.01],
@@ -139,14 +147,13 @@ export function contentStem(rand: () => number): string {
 }
 
 function token(rand: () => number): string {
-  const u = rand();
-  if (u < 0.33) return FUNCTION_WORDS[sample(FUNCTION_CDF, rand())]!;
-  if (u < 0.34) {
+  if (rand() < 0.01) {
     // Figures: years and amounts, in either digit style, as newsrooms mix them.
     const n = String(Math.floor(rand() * 3000));
     return rand() < 0.4 ? n.replace(/\d/g, (d) => ARABIC_INDIC[Number(d)]!) : n;
   }
-  return inflect(contentStem(rand), rand);
+  const rank = sample(WORD_CDF, rand());
+  return rank < FUNCTION_WORDS.length ? FUNCTION_WORDS[rank]! : inflect(STEMS[rank - FUNCTION_WORDS.length]!, rand);
 }
 
 function sentence(rand: () => number, words: number): string {
