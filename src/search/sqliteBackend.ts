@@ -2,6 +2,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../store/schema.js';
 import {
   MAIN_FIELDS,
+  RANKED_CANDIDATES,
   RECENCY_DAYS,
   type BackendHit,
   type IndexedDocument,
@@ -46,6 +47,10 @@ export function ftsExpression(q: ParsedQuery): string | null {
 async function documentId(db: Db, type: SearchDocType, refId: number): Promise<number | undefined> {
   const r = await db.selectFrom('search_documents').select('id').where('type', '=', type).where('ref_id', '=', refId).executeTakeFirst();
   return r?.id;
+}
+
+function hasFilters(f: SearchFilters): boolean {
+  return !!(f.type || f.sectionId != null || f.fromUtc || f.toUtc);
 }
 
 function filterSql(f: SearchFilters): RawBuilder<unknown> {
@@ -94,12 +99,21 @@ export const sqliteBackend: SearchBackend = {
     const match = ftsExpression(query);
     if (!match) return [];
     const weights = sql.join(WEIGHTS.map((w) => sql.lit(w)));
-    // bm25() is lower-is-better; negated it is a relevance, which recency then scales down.
+    // bm25() is lower-is-better; negated it is a relevance, which recency then scales down. The
+    // inner query walks matches newest-rowid first (FTS5's own order, so LIMIT stops it early) and
+    // scores only those: see RANKED_CANDIDATES. Filters join inside, so the cap counts only
+    // documents that pass them; without filters the inner query stays on the FTS table alone.
+    const filtered = hasFilters(filters);
     const { rows } = await sql<{ type: SearchDocType; ref_id: number; coverage_id: number | null; published_at: string; score: number }>`
       select d.type, d.ref_id, d.coverage_id, d.published_at,
-        -bm25(search_fts, ${weights}) / (1.0 + max(0.0, julianday(${page.now}) - julianday(d.published_at)) / ${sql.lit(RECENCY_DAYS)}.0) as score
-      from search_fts join search_documents d on d.id = search_fts.rowid
-      where search_fts match ${match} ${filterSql(filters)}
+        c.relevance / (1.0 + max(0.0, julianday(${page.now}) - julianday(d.published_at)) / ${sql.lit(RECENCY_DAYS)}.0) as score
+      from (
+        select search_fts.rowid as id, -bm25(search_fts, ${weights}) as relevance
+        from search_fts ${filtered ? sql`join search_documents d on d.id = search_fts.rowid` : sql``}
+        where search_fts match ${match} ${filterSql(filters)}
+        order by search_fts.rowid desc
+        limit ${sql.lit(RANKED_CANDIDATES)}
+      ) c join search_documents d on d.id = c.id
       order by score desc, d.id desc
       limit ${page.limit} offset ${page.offset}`.execute(db);
     return rows.map((r) => ({ type: r.type, refId: r.ref_id, coverageId: r.coverage_id, publishedAt: r.published_at, score: r.score }));
