@@ -68,23 +68,17 @@ export const sqliteBackend: SearchBackend = {
   async indexDocument(trx, doc) {
     const f = doc.fields;
     const values = [f.headline, f.summary, f.body, f.tags, f.captions, f.alt].map((t) => t.join(' '));
-    let id = await documentId(trx, doc.type, doc.refId);
-    if (id == null) {
-      const r = await trx
-        .insertInto('search_documents')
-        .values({ type: doc.type, ref_id: doc.refId, coverage_id: doc.coverageId, section_id: doc.sectionId, published_at: doc.publishedAt })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      id = r.id;
-    } else {
-      await trx
-        .updateTable('search_documents')
-        .set({ coverage_id: doc.coverageId, section_id: doc.sectionId, published_at: doc.publishedAt })
-        .where('id', '=', id)
-        .execute();
-      await sql`delete from search_fts where rowid = ${id}`.execute(trx);
-    }
-    await sql`insert into search_fts (rowid, headline, summary, body, tags, captions, alt)
+    // Two statements whether the document is new or not: an upsert that keeps the row's id, and
+    // a REPLACE of the FTS row under that id (contentless_delete tables allow it).
+    const { id } = await trx
+      .insertInto('search_documents')
+      .values({ type: doc.type, ref_id: doc.refId, coverage_id: doc.coverageId, section_id: doc.sectionId, published_at: doc.publishedAt })
+      .onConflict((oc) =>
+        oc.columns(['type', 'ref_id']).doUpdateSet({ coverage_id: doc.coverageId, section_id: doc.sectionId, published_at: doc.publishedAt }),
+      )
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await sql`insert or replace into search_fts (rowid, headline, summary, body, tags, captions, alt)
       values (${id}, ${sql.join(values.map((v) => sql`${v}`))})`.execute(trx);
   },
 
