@@ -14,7 +14,7 @@ export interface QueryParse extends ParsedQuery {
    * typed (normalized), so snippets can prefer the reader's own form over a stemmed relative.
    */
   highlight: { mains: Set<string>; alts: Set<string>; surfaces: Set<string> };
-  /** True when the query had words but all were stopwords (or only exclusions). */
+  /** True when the query had words to find but all were stopwords (exclusions alone are not). */
   onlyStopwords: boolean;
 }
 
@@ -84,7 +84,7 @@ export function parseQuery(q: string): QueryParse {
   for (const s of segments(q)) {
     const terms = analyze(s.text).filter(usable);
     if (!terms.length) continue;
-    sawTerms = true;
+    if (!s.excluded) sawTerms = true;
     if (s.phrase && terms.length > 1) {
       const run = terms.slice(0, MAX_PHRASE_TERMS).map((t) => t.main);
       const target = s.excluded ? excludedPhrases : phrases;

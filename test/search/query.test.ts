@@ -45,6 +45,7 @@ describe('parseQuery', () => {
     expect(p.excludedWords).toHaveLength(1);
     expect(p.excludedPhrases).toHaveLength(1);
     expect(parseQuery('في من على').onlyStopwords).toBe(true);
+    expect(parseQuery('-لبنان').onlyStopwords).toBe(false);
     expect(parseQuery('- -- """').words).toEqual([]);
   });
 });
