@@ -58,7 +58,16 @@ const SearchInputSchema = z.object({
     (v) => blankToUndefined(digits(v)),
     z.coerce.number().int('رقم الصفحة عدد صحيح').min(1, 'رقم الصفحة يبدأ من 1').max(MAX_PAGE, `لا صفحات بعد ${MAX_PAGE}`).default(1),
   ),
-  section: z.preprocess(blankToUndefined, z.string().max(200, 'اسم القسم طويل').optional()),
+  // Slugs are letters, digits and dashes; a control character or a lone surrogate is refused here,
+  // before PostgreSQL (which rejects NUL in text) could turn it into a 500.
+  section: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .max(200, 'اسم القسم طويل')
+      .refine((s) => !/[\u0000-\u001f\u007f]|\p{Cs}/u.test(s), 'قسم غير صالح')
+      .optional(),
+  ),
   type: z.preprocess(blankToUndefined, z.enum(['article', 'live'], 'النوع: article أو live').optional()),
   from: DateSchema,
   to: DateSchema,
