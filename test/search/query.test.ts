@@ -79,6 +79,10 @@ describe.each(storeTargets())('search queries on $name', (target) => {
     ['مبنى', 'diacritics'],
     ['البلدية', 'diacritics'],
     ['٢٠٢٤', 'digits'],
+    ['مستشفی', 'hospital'],
+    ['الکبری', 'hospital'],
+    ['بالمستشفى', 'hospital'],
+    ['وفاطمة', 'fatima'],
     ['۲۰۲۴', 'digits'],
   ])('%s finds %s', async (q, key) => {
     expect(await keys(q)).toContain(key);
