@@ -31,6 +31,10 @@ describe.each(storeTargets())('search index sync on $name', (target) => {
   });
   afterAll(() => site.dispose());
 
+  it('records a new, empty site as indexed by this analyzer', async () => {
+    expect(await s.search.status()).toMatchObject({ stale: false, documents: 0 });
+  });
+
   it('indexes on publish, follows a staged update, and drops on unpublish and delete', async () => {
     const a = await s.workflow.create(editor, article('مفاوضات الطاقة في جنيف', 'اجتمع الوفدان لبحث ملف الطاقة النووية.'));
     expect(await ids('جنيف')).toEqual([]);
@@ -122,6 +126,11 @@ describe.each(storeTargets())('search index sync on $name', (target) => {
     const again = await s.search.reindex();
     expect(again).toMatchObject({ articles: 1, liveEntries: 1, removed: 0 });
     expect(await count()).toBe(2);
+    expect((await s.search.status()).stale).toBe(false);
+    // A store that had content before search existed has no version recorded: serve warns.
+    await s.store.db.deleteFrom('site_state').where('key', '=', 'search_analyzer_version').execute();
+    expect((await s.search.status())).toMatchObject({ recorded: undefined, stale: true });
+    await s.search.reindex();
     expect((await s.search.status()).stale).toBe(false);
   });
 });
