@@ -5,13 +5,11 @@ import {
   RANKED_CANDIDATES,
   RECENCY_DAYS,
   type BackendHit,
-  type IndexedDocument,
   type ParsedQuery,
   type QueryWord,
   type SearchBackend,
   type SearchDocType,
   type SearchFilters,
-  type SearchPage,
 } from './backend.js';
 
 type Db = Kysely<Database>;
