@@ -8,6 +8,7 @@ import { sendNotFound } from './routes.js';
 import { renderPage, type Site } from './views/layout.js';
 import { LiveListView, LivePageView, livePath, streamCsp, streamPlayer } from './views/live.js';
 import { liveJsonLd } from './views/liveJsonLd.js';
+import { isSlugParam } from './slugParam.js';
 
 /**
  * A running coverage changes by the second: browsers and a CDN may reuse a page for 2 s, and
@@ -16,7 +17,6 @@ import { liveJsonLd } from './views/liveJsonLd.js';
 export const LIVE_CACHE_CONTROL = 'public, max-age=2, stale-while-revalidate=30';
 
 const MAX_ID = 2 ** 31;
-const MAX_SLUG = 300;
 
 /** `?before=N` (an entry id); null when absent, undefined (a 404) when malformed or repeated. */
 function parseBefore(query: unknown): number | null | undefined {
@@ -61,7 +61,7 @@ export async function livePages(app: FastifyInstance, opts: { services: Services
   app.get<SlugParams>('/live/:slug', route, async (req, reply) => {
     const { slug } = req.params;
     const before = parseBefore(req.query);
-    if (before === undefined || slug.length > MAX_SLUG) return sendNotFound(services, req, reply);
+    if (before === undefined || !isSlugParam(slug)) return sendNotFound(services, req, reply);
     const coverage = await services.liveReader.coverage(slug);
     if (!coverage) return sendNotFound(services, req, reply);
     // The slug is the address; the id (what the stream URLs use) or an old form redirects.

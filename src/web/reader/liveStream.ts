@@ -6,6 +6,7 @@ import { LiveHub, type HubOptions } from '../../live/hub.js';
 import { PREAMBLE, type LiveEventData } from '../../live/sse.js';
 import type { Services } from '../../services/index.js';
 import { LiveEventFormatter } from './liveEventData.js';
+import { isSlugParam } from './slugParam.js';
 
 export interface LiveStreamOptions {
   services: Services;
@@ -15,7 +16,6 @@ export interface LiveStreamOptions {
 
 /** Events per `/updates` answer; `more: true` asks the client to come again at once. */
 export const UPDATES_PAGE = 50;
-const MAX_SLUG = 300;
 const UPDATES_CACHE_CONTROL = 'public, max-age=2, stale-while-revalidate=30';
 
 // The hub of an app's services, for tests and benchmarks that read its stats.
@@ -96,7 +96,7 @@ export async function liveStream(app: FastifyInstance, opts: LiveStreamOptions):
 
   async function findCoverage(req: Req): Promise<LiveCoverage | null> {
     const slug = req.params.slug;
-    if (!slug || slug.length > MAX_SLUG) return null;
+    if (!isSlugParam(slug)) return null;
     return services.liveReader.coverage(slug);
   }
 

@@ -8,6 +8,7 @@ import { HomeView } from './views/home.js';
 import { renderPage, sectionPath, tagPath, type Site } from './views/layout.js';
 import { ListView } from './views/list.js';
 import { NotFoundView } from './views/notFound.js';
+import { isSlugParam } from './slugParam.js';
 
 // One cache per Services, so sendNotFound (called from app.ts's handlers) shares it.
 const caches = new WeakMap<Services, PageCache>();
@@ -24,7 +25,6 @@ async function siteOf(services: Services): Promise<Site> {
 
 const MAX_ID = 2 ** 31;
 const MAX_PAGE = 1000;
-const MAX_SLUG = 300;
 
 function parseId(raw: string): number | undefined {
   if (!/^[1-9]\d{0,9}$/.test(raw)) return undefined;
@@ -85,7 +85,7 @@ export async function readerRoutes(app: FastifyInstance, opts: { services: Servi
     app.get<SlugParams>(`/${kind}/:slug`, route, (req, reply) => {
       const { slug } = req.params;
       const page = parsePage(req.query);
-      if (!page || slug.length > MAX_SLUG) return sendNotFound(services, req, reply);
+      if (!page || !isSlugParam(slug)) return sendNotFound(services, req, reply);
       // The key is normalised, so tracking parameters do not multiply cache entries.
       return serve(req, reply, `/${kind}/${slug}?${page}`, async () => {
         const [site, found] = await Promise.all([
