@@ -29,6 +29,23 @@ export interface IndexedFields {
   alt: string[];
 }
 
+/**
+ * The last version of each (type, refId) in `docs`, in order: one multi-row upsert may not touch a
+ * row twice (PostgreSQL refuses it), and the last write is the one indexDocument would leave.
+ */
+export function lastOfEach(docs: readonly IndexedDocument[]): IndexedDocument[] {
+  const byKey = new Map<string, IndexedDocument>();
+  for (const d of docs) {
+    const key = `${d.type}:${d.refId}`;
+    byKey.delete(key);
+    byKey.set(key, d);
+  }
+  return [...byKey.values()];
+}
+
+/** Documents per multi-row statement: well under both engines' bound-parameter limits. */
+export const WRITE_CHUNK = 200;
+
 export const MAIN_FIELDS = ['headline', 'summary', 'body', 'tags', 'captions'] as const;
 
 /** A query word: its main term and, when it has one, its proclitic-stripped variant. */
@@ -88,6 +105,11 @@ export const RANKED_CANDIDATES = 2000;
 export interface SearchBackend {
   readonly engine: 'sqlite' | 'postgres';
   indexDocument(trx: Db, doc: IndexedDocument): Promise<void>;
+  /**
+   * Many documents in a few multi-row statements (reindex, benchmarks): the same result as
+   * indexDocument for each, in order, with the statement overhead paid once per chunk.
+   */
+  indexDocuments(trx: Db, docs: readonly IndexedDocument[]): Promise<void>;
   removeDocument(trx: Db, type: SearchDocType, refId: number): Promise<void>;
   /** Hits ordered by blended score, best first; `limit` + 1 rows may be asked to learn hasMore. */
   search(db: Db, query: ParsedQuery, filters: SearchFilters, page: SearchPage): Promise<BackendHit[]>;

@@ -1,7 +1,7 @@
 import type { Article } from '../domain/article.js';
 import { blockText, spansText, type Block } from '../domain/blocks.js';
 import type { LiveEntry } from '../domain/live.js';
-import { analyze, type Term } from '../text/analyzer/index.js';
+import { indexTerms } from '../text/analyzer/index.js';
 import type { IndexedDocument, IndexedFields } from './backend.js';
 
 /** The original text of each searchable field: indexed through the analyzer, and cut for snippets. */
@@ -15,13 +15,22 @@ export interface SourceText {
 
 export type SourceField = keyof SourceText;
 
+const INDEXABLE = /^[\p{L}\p{M}\p{N}]+$/u;
+
 /**
  * Terms both engines store verbatim: letters, marks and digits, not absurdly long. Anything else
  * (a lone surrogate, a control character) is left out rather than allowed near the engines:
  * PostgreSQL refuses lexemes over 2 KB and NUL bytes.
  */
 export function indexableTerm(t: string): boolean {
-  return t.length > 0 && t.length <= 100 && /^[\p{L}\p{M}\p{N}]+$/u.test(t);
+  if (t.length === 0 || t.length > 100) return false;
+  // Almost every term is basic Arabic letters or ASCII letters and digits: no regex for those.
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if ((c >= 0x0621 && c <= 0x064a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39)) continue;
+    return INDEXABLE.test(t);
+  }
+  return true;
 }
 
 function bodyText(blocks: readonly Block[]): string {
@@ -61,7 +70,7 @@ export function analyzeFields(t: SourceText): IndexedFields {
   const alt: string[] = [];
   const main = (text: string): string[] => {
     const out: string[] = [];
-    for (const term of analyze(text) as Term[]) {
+    for (const term of indexTerms(text)) {
       if (indexableTerm(term.main)) out.push(term.main);
       if (term.alt && !term.stop && indexableTerm(term.alt)) alt.push(term.alt);
     }
@@ -78,13 +87,18 @@ export function analyzeFields(t: SourceText): IndexedFields {
 }
 
 export function articleDocument(a: Article & { publishedAt: string }): IndexedDocument {
+  return articleDocumentFrom(a, analyzeFields(articleText(a)));
+}
+
+/** The same with its fields analysed already (reindex analyses in a worker thread). */
+export function articleDocumentFrom(a: Article & { publishedAt: string }, fields: IndexedFields): IndexedDocument {
   return {
     type: 'article',
     refId: a.id,
     coverageId: null,
     sectionId: a.section.id,
     publishedAt: new Date(a.publishedAt).toISOString(),
-    fields: analyzeFields(articleText(a)),
+    fields,
   };
 }
 

@@ -1,7 +1,9 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../store/schema.js';
 import {
+  lastOfEach,
   RANKED_CANDIDATES,
+  WRITE_CHUNK,
   RECENCY_DAYS,
   type BackendHit,
   type IndexedDocument,
@@ -22,6 +24,8 @@ const MAX_POSITIONS_PER_LEXEME = 256;
 
 /** A quoted lexeme for tsvector/tsquery input: taken as-is, no parser or dictionary in between. */
 function lexeme(term: string): string {
+  // Nearly every term has neither character: skip the two replaceAll passes then.
+  if (!term.includes("'") && !term.includes('\\')) return `'${term}'`;
   return `'${term.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
 }
 
@@ -40,19 +44,25 @@ export function tsvectorText(doc: IndexedDocument): string {
     [f.captions, 'C'],
     [f.alt, 'D'],
   ];
-  const positions = new Map<string, string[]>();
+  // Each lexeme's position list is built as one string (bulk reindex writes millions of them).
+  const positions = new Map<string, { list: string; n: number }>();
   let pos = 0;
   outer: for (const [terms, weight] of fields) {
     pos += 1;
     for (const t of terms) {
       pos += 1;
       if (pos > MAX_POSITION) break outer;
-      let list = positions.get(t);
-      if (!list) positions.set(t, (list = []));
-      if (list.length < MAX_POSITIONS_PER_LEXEME) list.push(`${pos}${weight}`);
+      const p = positions.get(t);
+      if (!p) positions.set(t, { list: `${pos}${weight}`, n: 1 });
+      else if (p.n < MAX_POSITIONS_PER_LEXEME) {
+        p.list += `,${pos}${weight}`;
+        p.n += 1;
+      }
     }
   }
-  return [...positions].map(([t, p]) => `${lexeme(t)}:${p.join(',')}`).join(' ');
+  let out = '';
+  for (const [t, p] of positions) out += `${out ? ' ' : ''}${lexeme(t)}:${p.list}`;
+  return out;
 }
 
 function word(w: QueryWord): string {
@@ -85,11 +95,20 @@ export const postgresBackend: SearchBackend = {
   engine: 'postgres',
 
   async indexDocument(trx, doc) {
-    const terms = tsvectorText(doc);
-    await sql`insert into search_documents (type, ref_id, coverage_id, section_id, published_at, terms)
-      values (${doc.type}, ${doc.refId}, ${doc.coverageId}, ${doc.sectionId}, ${doc.publishedAt}, cast(${terms} as tsvector))
-      on conflict (type, ref_id) do update set coverage_id = excluded.coverage_id, section_id = excluded.section_id,
-        published_at = excluded.published_at, terms = excluded.terms`.execute(trx);
+    await postgresBackend.indexDocuments(trx, [doc]);
+  },
+
+  async indexDocuments(trx, docs) {
+    const unique = lastOfEach(docs);
+    for (let i = 0; i < unique.length; i += WRITE_CHUNK) {
+      const rows = unique
+        .slice(i, i + WRITE_CHUNK)
+        .map((d) => sql`(${d.type}, ${d.refId}, ${d.coverageId}, ${d.sectionId}, ${d.publishedAt}, cast(${tsvectorText(d)} as tsvector))`);
+      await sql`insert into search_documents (type, ref_id, coverage_id, section_id, published_at, terms)
+        values ${sql.join(rows)}
+        on conflict (type, ref_id) do update set coverage_id = excluded.coverage_id, section_id = excluded.section_id,
+          published_at = excluded.published_at, terms = excluded.terms`.execute(trx);
+    }
   },
 
   async removeDocument(trx, type: SearchDocType, refId: number) {

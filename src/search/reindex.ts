@@ -4,6 +4,11 @@ import type { Database } from '../store/schema.js';
 import { getSiteState, setSiteState } from '../store/siteState.js';
 import { searchBackend } from './backends.js';
 import { syncArticle, syncLiveEntry } from './sync.js';
+import { getArticle } from '../store/articles.js';
+import type { Article } from '../domain/article.js';
+import { openFieldAnalyzer } from './analysisPool.js';
+import type { IndexedDocument, IndexedFields } from './backend.js';
+import { articleDocumentFrom, articleText } from './documents.js';
 
 type Db = Kysely<Database>;
 
@@ -40,15 +45,46 @@ export async function reindexAll(db: Db, onProgress?: (p: ReindexProgress) => vo
   let done = 0;
   let articles = 0;
   let liveEntries = 0;
-  for (let after = 0; ; ) {
-    const ids = await db.selectFrom('articles').select('id').where('status', '=', 'published').where('id', '>', after).orderBy('id').limit(BATCH).execute();
-    if (!ids.length) break;
-    await db.transaction().execute(async (trx) => {
-      for (const { id } of ids) await syncArticle(trx, id);
-    });
-    after = ids.at(-1)!.id;
-    articles += ids.length;
-    onProgress?.({ done: (done += ids.length), total });
+  // Articles in a pipeline: batch n+1 is read and handed to the analysis worker while batch n is
+  // written (see FieldAnalyzer), each write in its own transaction.
+  const analyzer = openFieldAnalyzer();
+  try {
+    let inFlight: Promise<void> | undefined;
+    for (let after = 0; ; ) {
+      // The stamp is read before the article, so a change in between is seen as one at write time.
+      const ids = await db
+        .selectFrom('articles')
+        .select(['id', 'status', 'updated_at', 'published_at'])
+        .where('status', '=', 'published')
+        .where('id', '>', after)
+        .orderBy('id')
+        .limit(BATCH)
+        .execute();
+      if (!ids.length) break;
+      const read: ReadArticle[] = [];
+      for (const stamp of ids) {
+        const a = await getArticle(db, stamp.id);
+        if (a) read.push({ id: stamp.id, stamp, article: a });
+        else read.push({ id: stamp.id, stamp: undefined, article: undefined });
+      }
+      const analysed = analyzer.analyze(read.flatMap((r) => (r.article ? [articleText(r.article)] : [])));
+      const previous = inFlight;
+      inFlight = (async () => {
+        const fields = await analysed;
+        await previous;
+        await writeArticles(db, read, fields);
+        articles += ids.length;
+        onProgress?.({ done: (done += ids.length), total });
+      })();
+      // Awaited below or on the next turn; this only keeps a failure from being reported as unhandled first.
+      inFlight.catch(() => {});
+      // Keep one batch in flight: wait for the older one before reading a third.
+      await previous;
+      after = ids.at(-1)!.id;
+    }
+    await inFlight;
+  } finally {
+    await analyzer.close();
   }
   for (let after = 0; ; ) {
     const rows = await db
@@ -90,6 +126,40 @@ export async function reindexAll(db: Db, onProgress?: (p: ReindexProgress) => vo
     return orphans.length;
   });
   return { articles, liveEntries, removed, analyzerVersion: ANALYZER_VERSION };
+}
+
+type Stamp = { status: string; updated_at: string; published_at: string | null };
+interface ReadArticle {
+  id: number;
+  /** The row's state when read; undefined when the article was gone by then. */
+  stamp: Stamp | undefined;
+  article: Article | undefined;
+}
+
+/**
+ * Writes a batch analysed outside the transaction. An article that changed since it was read (a
+ * writer's own transaction has indexed it meanwhile, or will) is synced again inside this one
+ * instead, so a reindex never puts back an older version.
+ */
+async function writeArticles(db: Db, read: readonly ReadArticle[], fields: readonly IndexedFields[]): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const current = read.length
+      ? await trx.selectFrom('articles').select(['id', 'status', 'updated_at', 'published_at']).where('id', 'in', read.map((r) => r.id)).execute()
+      : [];
+    const byId = new Map(current.map((r) => [r.id, r]));
+    const docs: IndexedDocument[] = [];
+    const changed: number[] = [];
+    let i = 0;
+    for (const { id, stamp, article: a } of read) {
+      const f = a ? fields[i++]! : undefined;
+      const now = byId.get(id);
+      const same = now && stamp && now.status === stamp.status && now.updated_at === stamp.updated_at && now.published_at === stamp.published_at;
+      if (!same || !a || !f || a.status !== 'published' || !a.publishedAt) changed.push(id);
+      else docs.push(articleDocumentFrom({ ...a, publishedAt: a.publishedAt }, f));
+    }
+    await searchBackend(trx).indexDocuments(trx, docs);
+    for (const id of changed) await syncArticle(trx, id);
+  });
 }
 
 export interface IndexStatus {

@@ -1,7 +1,9 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../store/schema.js';
 import {
+  lastOfEach,
   MAIN_FIELDS,
+  WRITE_CHUNK,
   RANKED_CANDIDATES,
   RECENCY_DAYS,
   type BackendHit,
@@ -64,20 +66,37 @@ export const sqliteBackend: SearchBackend = {
   engine: 'sqlite',
 
   async indexDocument(trx, doc) {
-    const f = doc.fields;
-    const values = [f.headline, f.summary, f.body, f.tags, f.captions, f.alt].map((t) => t.join(' '));
-    // Two statements whether the document is new or not: an upsert that keeps the row's id, and
-    // a REPLACE of the FTS row under that id (contentless_delete tables allow it).
-    const { id } = await trx
-      .insertInto('search_documents')
-      .values({ type: doc.type, ref_id: doc.refId, coverage_id: doc.coverageId, section_id: doc.sectionId, published_at: doc.publishedAt })
-      .onConflict((oc) =>
-        oc.columns(['type', 'ref_id']).doUpdateSet({ coverage_id: doc.coverageId, section_id: doc.sectionId, published_at: doc.publishedAt }),
-      )
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await sql`insert or replace into search_fts (rowid, headline, summary, body, tags, captions, alt)
-      values (${id}, ${sql.join(values.map((v) => sql`${v}`))})`.execute(trx);
+    await sqliteBackend.indexDocuments(trx, [doc]);
+  },
+
+  async indexDocuments(trx, docs) {
+    const unique = lastOfEach(docs);
+    for (let i = 0; i < unique.length; i += WRITE_CHUNK) {
+      const chunk = unique.slice(i, i + WRITE_CHUNK);
+      // Two statements per chunk whether the documents are new or not: an upsert that keeps each
+      // row's id, and a REPLACE of the FTS rows under those ids (contentless_delete tables allow it).
+      const ids = await trx
+        .insertInto('search_documents')
+        .values(chunk.map((d) => ({ type: d.type, ref_id: d.refId, coverage_id: d.coverageId, section_id: d.sectionId, published_at: d.publishedAt })))
+        .onConflict((oc) =>
+          oc.columns(['type', 'ref_id']).doUpdateSet((eb) => ({
+            coverage_id: eb.ref('excluded.coverage_id'),
+            section_id: eb.ref('excluded.section_id'),
+            published_at: eb.ref('excluded.published_at'),
+          })),
+        )
+        .returning(['id', 'type', 'ref_id'])
+        .execute();
+      // RETURNING's row order is not promised: match ids back by key.
+      const idOf = new Map(ids.map((r) => [`${r.type}:${r.ref_id}`, r.id]));
+      const rows = chunk.map((d) => {
+        const f = d.fields;
+        const values = [f.headline, f.summary, f.body, f.tags, f.captions, f.alt].map((t) => t.join(' '));
+        return sql`(${idOf.get(`${d.type}:${d.refId}`)!}, ${sql.join(values.map((v) => sql`${v}`))})`;
+      });
+      await sql`insert or replace into search_fts (rowid, headline, summary, body, tags, captions, alt)
+        values ${sql.join(rows)}`.execute(trx);
+    }
   },
 
   async removeDocument(trx, type, refId) {

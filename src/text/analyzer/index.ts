@@ -1,9 +1,9 @@
 // The search analyzer (issue 5): normalization, tokens with offsets, light stems, stopwords.
 // Pure TypeScript with no imports outside this folder; docs/search.md states every rule.
-import { fold, normalize, splitFolded } from './normalize.js';
+import { fold, foldPlainArabic, normalize, splitFolded } from './normalize.js';
 import { DEFAULT_STEM_EXCLUSIONS, exclusionForms, stems } from './stem.js';
 import { ARABIC_STOPWORDS } from './stopwords.js';
-import { words } from './tokenize.js';
+import { forEachWord } from './tokenize.js';
 
 export { normalize } from './normalize.js';
 export { DEFAULT_STEM_EXCLUSIONS } from './stem.js';
@@ -51,40 +51,72 @@ const DEFAULT_EXCLUSIONS: ReadonlySet<string> = normalizedExclusions(new Set(DEF
 
 type Analyzed = { main: string; alt?: string; stop: boolean };
 
-// News text repeats a small vocabulary (Zipf): analysing each distinct typed word once per
-// exclusion set makes indexing several times faster. Bounded, and simply emptied when full.
-const CACHE_LIMIT = 100_000;
-const caches = new WeakMap<ReadonlySet<string>, Map<string, readonly Analyzed[]>>();
+// Words that are not plain Arabic (Latin names, harakat with hamza marks, presentation forms)
+// go through NFKC and several regexes; each distinct one is analysed once per exclusion set.
+// Plain Arabic words, nearly all of them, are not cached: folding and stemming one took less time
+// than a lookup in a map big enough to hold a news vocabulary's long tail (bench:search, see
+// docs/benchmarks.md). Bounded in two generations: when the newer fills it becomes the older and
+// a fresh one starts, and a word found in the older moves back, so frequent words survive.
+const CACHE_LIMIT = 20_000;
+interface WordCache {
+  young: Map<string, readonly Analyzed[]>;
+  old: Map<string, readonly Analyzed[]>;
+}
+const caches = new WeakMap<ReadonlySet<string>, WordCache>();
 
 function analyzeWord(typed: string, exclusions: ReadonlySet<string>): readonly Analyzed[] {
+  const plain = foldPlainArabic(typed);
+  // A plain word folds to one word, or to none if it was only tatweel and harakat.
+  if (plain !== undefined) return plain.length ? [analyzeFolded(plain, exclusions)] : [];
   let cache = caches.get(exclusions);
-  if (!cache) caches.set(exclusions, (cache = new Map()));
-  const hit = cache.get(typed);
+  if (!cache) caches.set(exclusions, (cache = { young: new Map(), old: new Map() }));
+  let hit = cache.young.get(typed);
   if (hit) return hit;
-  const out: Analyzed[] = [];
-  for (const w of splitFolded(fold(typed))) {
-    if (STOPWORDS.has(w)) {
-      out.push({ main: w, stop: true });
-      continue;
-    }
-    const s = stems(w, exclusions);
-    out.push(s.alt === undefined ? { main: s.main, stop: false } : { main: s.main, alt: s.alt, stop: false });
+  hit = cache.old.get(typed) ?? splitFolded(fold(typed)).map((w) => analyzeFolded(w, exclusions));
+  if (cache.young.size >= CACHE_LIMIT) {
+    cache.old = cache.young;
+    cache.young = new Map();
   }
-  if (cache.size >= CACHE_LIMIT) cache.clear();
-  cache.set(typed, out);
-  return out;
+  cache.young.set(typed, hit);
+  return hit;
+}
+
+function analyzeFolded(w: string, exclusions: ReadonlySet<string>): Analyzed {
+  if (STOPWORDS.has(w)) return { main: w, stop: true };
+  const s = stems(w, exclusions);
+  return s.alt === undefined ? { main: s.main, stop: false } : { main: s.main, alt: s.alt, stop: false };
 }
 
 export function analyze(text: string, opts?: AnalyzeOptions): Term[] {
   const exclusions = opts?.exclusions ? normalizedExclusions(opts.exclusions) : DEFAULT_EXCLUSIONS;
   const terms: Term[] = [];
-  for (const word of words(text)) {
-    for (const a of analyzeWord(word.text, exclusions)) {
-      const term: Term = { main: a.main, start: word.start, end: word.end, position: terms.length, stop: a.stop };
+  forEachWord(text, (typed, start, end) => {
+    for (const a of analyzeWord(typed, exclusions)) {
+      const term: Term = { main: a.main, start, end, position: terms.length, stop: a.stop };
       if (a.alt !== undefined) term.alt = a.alt;
       terms.push(term);
     }
-  }
+  });
+  return terms;
+}
+
+/** A term as an index stores it: analyze()'s Term without offsets or position (its place in the list). */
+export interface IndexTerm {
+  readonly main: string;
+  readonly alt?: string;
+  readonly stop: boolean;
+}
+
+/**
+ * analyze() for bulk indexing: the same terms in the same order, without offsets, so no object is
+ * made per word. The objects are shared between calls and must not be changed.
+ */
+export function indexTerms(text: string, opts?: AnalyzeOptions): IndexTerm[] {
+  const exclusions = opts?.exclusions ? normalizedExclusions(opts.exclusions) : DEFAULT_EXCLUSIONS;
+  const terms: IndexTerm[] = [];
+  forEachWord(text, (typed) => {
+    for (const a of analyzeWord(typed, exclusions)) terms.push(a);
+  });
   return terms;
 }
 

@@ -41,6 +41,8 @@ const SEPARATORS = /[^\p{L}\p{N}\p{M}]+/gu;
  * end up alike.
  */
 export function fold(text: string): string {
+  const plain = foldPlainArabic(text);
+  if (plain !== undefined) return plain;
   let s = text.normalize('NFKC').toLowerCase();
   if (NEEDS_LATIN_FOLD.test(s)) s = s.normalize('NFD').replace(LATIN_COMBINING, '').normalize('NFC');
   return s
@@ -52,6 +54,31 @@ export function fold(text: string): string {
       const code = d.charCodeAt(0);
       return String(code >= 0x06f0 ? code - 0x06f0 : code - 0x0660);
     });
+}
+
+/**
+ * fold() for the common case, a word of basic Arabic letters (U+0621–U+063A, U+0641–U+064A) with
+ * perhaps tatweel and harakat (U+064B–U+0652): one pass over the code units instead of NFKC and
+ * seven regex passes. These letters are already NFKC and have no case, and these harakat compose
+ * with nothing (the hamza and madda marks U+0653–U+0655, which do, take the full path), so the
+ * result is the same: marks and tatweel dropped, أ إ آ → ا, ى → ي, ة → ه. Undefined for any other
+ * input. A test compares both paths on random strings over these code points.
+ */
+export function foldPlainArabic(text: string): string | undefined {
+  let changes = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x0621 || c > 0x0652 || (c > 0x063a && c < 0x0640)) return undefined;
+    if (c === 0x0622 || c === 0x0623 || c === 0x0625 || c === 0x0629 || c === 0x0640 || c === 0x0649 || c >= 0x064b) changes = true;
+  }
+  if (!changes) return text;
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0640 || c >= 0x064b) continue;
+    out += c === 0x0622 || c === 0x0623 || c === 0x0625 ? '\u0627' : c === 0x0649 ? '\u064a' : c === 0x0629 ? '\u0647' : text[i];
+  }
+  return out;
 }
 
 /**
