@@ -29,7 +29,8 @@ const inThread: FieldAnalyzer = {
  */
 function startWorker(): Worker | undefined {
   const js = new URL('./analysisWorker.js', import.meta.url);
-  if (existsSync(fileURLToPath(js))) return new Worker(js);
+  // A worker inherits the process's flags; --input-type (a `node -e` caller) makes it refuse a file.
+  if (existsSync(fileURLToPath(js))) return new Worker(js, { execArgv: process.execArgv.filter((a) => !a.startsWith('--input-type')) });
   const ts = new URL('./analysisWorker.ts', import.meta.url);
   if (!existsSync(fileURLToPath(ts))) return undefined;
   let tsx: string;
