@@ -20,6 +20,11 @@ const schema = z.object({
   NASHRA_DEFAULT_SECTION: z.string().min(1).default('أخبار'),
   // Whose X-Forwarded-For to believe: the client IP drives login throttling and the audit log.
   NASHRA_TRUST_PROXY: z.string().min(1).default('loopback'),
+  // Proper nouns the search stemmer keeps whole, beyond its built-in list: comma-separated words.
+  NASHRA_STEM_EXCLUSIONS: z
+    .string()
+    .refine((v) => splitWords(v).every((w) => /^[^\s.;:!?"'()]{2,40}$/u.test(w)) && splitWords(v).length <= 1000, 'must be comma-separated single words (at most 1000)')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -39,6 +44,8 @@ export interface Config {
   /** `loopback`, `false`, `true`, or comma-separated addresses/CIDRs (proxy-addr syntax). */
   trustProxy: boolean | string;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  /** Extra proper nouns for the search analyzer; changing them calls for `nashra search reindex`. */
+  stemExclusions: string[];
 }
 
 export class ConfigError extends Error {}
@@ -69,7 +76,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     defaultSection: e.NASHRA_DEFAULT_SECTION,
     trustProxy: parseTrustProxy(e.NASHRA_TRUST_PROXY),
     logLevel: e.LOG_LEVEL,
+    stemExclusions: e.NASHRA_STEM_EXCLUSIONS ? splitWords(e.NASHRA_STEM_EXCLUSIONS) : [],
   };
+}
+
+/** Words of a list separated by Latin or Arabic commas. */
+function splitWords(v: string): string[] {
+  return v.split(/[,،]/).map((w) => w.trim()).filter(Boolean);
 }
 
 function parseTrustProxy(v: string): boolean | string {

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { IndexedFields } from './backend.js';
 import { analyzeFields, type SourceText } from './documents.js';
+import { siteExclusionWords } from '../text/analyzer/index.js';
 
 /**
  * Analysis of many documents off the calling thread. Bulk indexing (reindex, bench:search) is
@@ -30,7 +31,8 @@ const inThread: FieldAnalyzer = {
 function startWorker(): Worker | undefined {
   const js = new URL('./analysisWorker.js', import.meta.url);
   // A worker inherits the process's flags; --input-type (a `node -e` caller) makes it refuse a file.
-  if (existsSync(fileURLToPath(js))) return new Worker(js, { execArgv: process.execArgv.filter((a) => !a.startsWith('--input-type')) });
+  const workerData = { exclusions: [...siteExclusionWords()] };
+  if (existsSync(fileURLToPath(js))) return new Worker(js, { execArgv: process.execArgv.filter((a) => !a.startsWith('--input-type')), workerData });
   const ts = new URL('./analysisWorker.ts', import.meta.url);
   if (!existsSync(fileURLToPath(ts))) return undefined;
   let tsx: string;
@@ -40,7 +42,7 @@ function startWorker(): Worker | undefined {
     return undefined;
   }
   const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(ts.href)}); })`;
-  return new Worker(boot, { eval: true });
+  return new Worker(boot, { eval: true, workerData });
 }
 
 export function openFieldAnalyzer(): FieldAnalyzer {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { ANALYZER_VERSION } from '../text/analyzer/index.js';
+import { ANALYZER_VERSION, siteExclusionsFingerprint } from '../text/analyzer/index.js';
 import type { Database } from '../store/schema.js';
 import { getSiteState, setSiteState } from '../store/siteState.js';
 import { searchBackend } from './backends.js';
@@ -14,6 +14,8 @@ type Db = Kysely<Database>;
 
 /** site_state key: the analyzer version that built the index; another version means reindex. */
 export const INDEX_VERSION_KEY = 'search_analyzer_version';
+/** site_state key: the site's extra stem exclusions the index was built with (NASHRA_STEM_EXCLUSIONS). */
+export const INDEX_EXCLUSIONS_KEY = 'search_stem_exclusions';
 const BATCH = 200;
 
 export interface ReindexProgress {
@@ -123,6 +125,7 @@ export async function reindexAll(db: Db, onProgress?: (p: ReindexProgress) => vo
       .execute();
     for (const o of orphans) await backend.removeDocument(trx, o.type, o.ref_id);
     await setSiteState(trx, INDEX_VERSION_KEY, String(ANALYZER_VERSION));
+    await setSiteState(trx, INDEX_EXCLUSIONS_KEY, siteExclusionsFingerprint());
     return orphans.length;
   });
   return { articles, liveEntries, removed, analyzerVersion: ANALYZER_VERSION };
@@ -181,7 +184,10 @@ export async function indexStatus(db: Db): Promise<IndexStatus> {
   let recorded = raw == null ? undefined : Number(raw);
   if (recorded == null && (await countSearchable(db)) === 0) {
     await setSiteState(db, INDEX_VERSION_KEY, String(ANALYZER_VERSION));
+    await setSiteState(db, INDEX_EXCLUSIONS_KEY, siteExclusionsFingerprint());
     recorded = ANALYZER_VERSION;
   }
-  return { recorded, current: ANALYZER_VERSION, documents, stale: recorded !== ANALYZER_VERSION };
+  // No row: an index from before the setting existed, built with the default list ('').
+  const exclusionsChanged = ((await getSiteState(db, INDEX_EXCLUSIONS_KEY)) ?? '') !== siteExclusionsFingerprint();
+  return { recorded, current: ANALYZER_VERSION, documents, stale: recorded !== ANALYZER_VERSION || exclusionsChanged };
 }

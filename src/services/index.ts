@@ -9,6 +9,7 @@ import { LiveReader } from './liveReader.js';
 import { MediaLibrary } from './mediaLibrary.js';
 import { ReaderService } from './reader.js';
 import { SearchService } from '../search/service.js';
+import { setSiteExclusions } from '../text/analyzer/index.js';
 import { WorkflowService } from './workflow.js';
 
 /** Everything handlers and commands may call; built once per process. */
@@ -30,6 +31,8 @@ export interface Services {
 }
 
 export function createServices(store: Store, config: Config): Services {
+  // Process-wide, like the analyzer it configures: every index write and query must agree on it.
+  setSiteExclusions(config.stemExclusions);
   const events = new ContentEvents();
   const liveBus = new LiveBus();
   const live = new LiveService(store, liveBus, { timeZone: config.timeZone, city: config.city });

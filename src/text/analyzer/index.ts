@@ -48,6 +48,29 @@ function normalizedExclusions(set: ReadonlySet<string>): ReadonlySet<string> {
   return n;
 }
 const DEFAULT_EXCLUSIONS: ReadonlySet<string> = normalizedExclusions(new Set(DEFAULT_STEM_EXCLUSIONS));
+let siteExclusions = DEFAULT_EXCLUSIONS;
+let siteExtra: readonly string[] = [];
+
+/**
+ * The site's own proper nouns (a setting: NASHRA_STEM_EXCLUSIONS), kept whole in addition to
+ * DEFAULT_STEM_EXCLUSIONS by every analyze() call that names no set of its own. Set once at start,
+ * before anything is indexed or searched: an index built under another list needs a reindex,
+ * which is why `siteExclusionsFingerprint()` is recorded beside the analyzer version.
+ */
+export function setSiteExclusions(extra: readonly string[]): void {
+  siteExtra = [...new Set(extra.map((w) => w.trim()).filter(Boolean))].sort();
+  siteExclusions = siteExtra.length ? normalizedExclusions(new Set([...DEFAULT_STEM_EXCLUSIONS, ...siteExtra])) : DEFAULT_EXCLUSIONS;
+}
+
+/** The words added by setSiteExclusions, sorted: what a worker thread needs to analyse alike. */
+export function siteExclusionWords(): readonly string[] {
+  return siteExtra;
+}
+
+/** '' with the default list; otherwise the sorted extra words, so a changed list is detected. */
+export function siteExclusionsFingerprint(): string {
+  return siteExtra.join(',');
+}
 
 type Analyzed = { main: string; alt?: string; stop: boolean };
 
@@ -88,7 +111,7 @@ function analyzeFolded(w: string, exclusions: ReadonlySet<string>): Analyzed {
 }
 
 export function analyze(text: string, opts?: AnalyzeOptions): Term[] {
-  const exclusions = opts?.exclusions ? normalizedExclusions(opts.exclusions) : DEFAULT_EXCLUSIONS;
+  const exclusions = opts?.exclusions ? normalizedExclusions(opts.exclusions) : siteExclusions;
   const terms: Term[] = [];
   forEachWord(text, (typed, start, end) => {
     for (const a of analyzeWord(typed, exclusions)) {
@@ -112,7 +135,7 @@ export interface IndexTerm {
  * made per word. The objects are shared between calls and must not be changed.
  */
 export function indexTerms(text: string, opts?: AnalyzeOptions): IndexTerm[] {
-  const exclusions = opts?.exclusions ? normalizedExclusions(opts.exclusions) : DEFAULT_EXCLUSIONS;
+  const exclusions = opts?.exclusions ? normalizedExclusions(opts.exclusions) : siteExclusions;
   const terms: IndexTerm[] = [];
   forEachWord(text, (typed) => {
     for (const a of analyzeWord(typed, exclusions)) terms.push(a);
