@@ -19,6 +19,12 @@ export interface ArticlePage {
 
 export const PAGE_SIZE = 20;
 
+/** One feed entry: the whole article and the media its body's image blocks reference. */
+export interface FeedEntry {
+  article: Article;
+  media: Map<number, Media>;
+}
+
 /** What reader pages show: published content only. */
 export class ReaderService {
   constructor(private readonly store: Store) {}
@@ -81,5 +87,19 @@ export class ReaderService {
       listArticles(this.store.db, { status: 'published', sectionId: article.section.id, excludeId: id, limit: 4 }),
     ]);
     return { article, media, related };
+  }
+
+  /** The latest published articles in full, newest first, for the site-wide feeds. */
+  async feed(limit = PAGE_SIZE): Promise<FeedEntry[]> {
+    const db = this.store.db;
+    const rows = await listArticles(db, { status: 'published', limit });
+    const articles = (await Promise.all(rows.map((r) => getArticle(db, r.id)))).filter(
+      (a): a is Article => a !== undefined && a.status === 'published',
+    );
+    const media = await getMediaByIds(
+      db,
+      articles.flatMap((a) => a.body.flatMap((b) => (b.type === 'image' ? [b.mediaId] : []))),
+    );
+    return articles.map((article) => ({ article, media }));
   }
 }

@@ -10,6 +10,7 @@ import { api } from './api/index.js';
 import { liveRoutes } from './newsroom/liveRoutes.js';
 import { mediaRoutes } from './newsroom/mediaRoutes.js';
 import { registerAssets } from './reader/assets.js';
+import { feedRoutes } from './reader/feeds.js';
 import { livePages } from './reader/livePages.js';
 import { liveStream } from './reader/liveStream.js';
 import { readerRoutes, sendNotFound } from './reader/routes.js';
@@ -77,6 +78,7 @@ export async function buildApp({ services, logger }: AppOptions): Promise<Fastif
   await app.register(mediaRoutes, { services });
   await app.register(liveRoutes, { services });
   await app.register(liveStream, { services });
+  await app.register(feedRoutes, { services });
   await app.register(readerRoutes, { services });
   await app.register(livePages, { services });
   await app.register(searchPage, { services });

@@ -35,6 +35,9 @@ export function Layout(props: {
         {props.canonical && <link rel="canonical" href={site.baseUrl + props.canonical} />}
         <link rel="stylesheet" href={assetUrl('site.css')} />
         <link rel="icon" type="image/svg+xml" href={assetUrl('icon.svg')} />
+        <link rel="alternate" type="application/rss+xml" title={site.name} href={`${site.baseUrl}/feed.xml`} />
+        <link rel="alternate" type="application/atom+xml" title={site.name} href={`${site.baseUrl}/feed.atom`} />
+        <link rel="alternate" type="application/feed+json" title={site.name} href={`${site.baseUrl}/feed.json`} />
         {/* Blocking on purpose: it sets html[data-fs] before the body paints (no jump in size). */}
         <script src={assetUrl('fontsize.js')}></script>
         {props.head}
