@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../store/schema.js';
 
 type Db = Kysely<Database>;
@@ -116,4 +116,14 @@ export interface SearchBackend {
   /** Empties the whole index (reindex starts from here). */
   clear(trx: Db): Promise<void>;
   count(db: Db): Promise<number>;
+}
+
+/** The filters as an `and …` tail on `search_documents d`: the same columns and SQL on both engines. */
+export function filterSql(f: SearchFilters): RawBuilder<unknown> {
+  const parts: RawBuilder<unknown>[] = [];
+  if (f.type) parts.push(sql`d.type = ${f.type}`);
+  if (f.sectionId != null) parts.push(sql`d.section_id = ${f.sectionId}`);
+  if (f.fromUtc) parts.push(sql`d.published_at >= ${f.fromUtc}`);
+  if (f.toUtc) parts.push(sql`d.published_at < ${f.toUtc}`);
+  return parts.length ? sql`and ${sql.join(parts, sql` and `)}` : sql``;
 }

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../store/schema.js';
 import {
+  filterSql,
   lastOfEach,
   RANKED_CANDIDATES,
   WRITE_CHUNK,
@@ -80,15 +81,6 @@ export function tsqueryText(q: ParsedQuery): string | null {
   if (!positive.length) return null;
   const negative = [...q.excludedWords.map(word), ...q.excludedPhrases.map(phrase)].map((n) => `!${n}`);
   return [...positive, ...negative].join(' & ');
-}
-
-function filterSql(f: SearchFilters): RawBuilder<unknown> {
-  const parts: RawBuilder<unknown>[] = [];
-  if (f.type) parts.push(sql`d.type = ${f.type}`);
-  if (f.sectionId != null) parts.push(sql`d.section_id = ${f.sectionId}`);
-  if (f.fromUtc) parts.push(sql`d.published_at >= ${f.fromUtc}`);
-  if (f.toUtc) parts.push(sql`d.published_at < ${f.toUtc}`);
-  return parts.length ? sql`and ${sql.join(parts, sql` and `)}` : sql``;
 }
 
 export const postgresBackend: SearchBackend = {

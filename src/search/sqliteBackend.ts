@@ -1,6 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../store/schema.js';
 import {
+  filterSql,
   lastOfEach,
   MAIN_FIELDS,
   WRITE_CHUNK,
@@ -51,15 +52,6 @@ async function documentId(db: Db, type: SearchDocType, refId: number): Promise<n
 
 function hasFilters(f: SearchFilters): boolean {
   return !!(f.type || f.sectionId != null || f.fromUtc || f.toUtc);
-}
-
-function filterSql(f: SearchFilters): RawBuilder<unknown> {
-  const parts: RawBuilder<unknown>[] = [];
-  if (f.type) parts.push(sql`d.type = ${f.type}`);
-  if (f.sectionId != null) parts.push(sql`d.section_id = ${f.sectionId}`);
-  if (f.fromUtc) parts.push(sql`d.published_at >= ${f.fromUtc}`);
-  if (f.toUtc) parts.push(sql`d.published_at < ${f.toUtc}`);
-  return parts.length ? sql`and ${sql.join(parts, sql` and `)}` : sql``;
 }
 
 export const sqliteBackend: SearchBackend = {

@@ -3,18 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/domain/errors.js';
 import { buildApp } from '../../src/web/app.js';
 import { openTestSite, storeTargets, type TestSite } from '../helpers/services.js';
-
-/** Deterministic, so a failure names a query that fails again. */
-function prng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Seeded, so a failure names an input that fails again.
+import { mulberry32 } from '../../bench/search/prng.js';
 
 const SYNTAX = ['"', '"', '-', '*', 'NEAR', 'NEAR(', 'AND', 'OR', 'NOT', ':', '^', '(', ')', '&', '|', '!', '<->', '<2>', "'", '\\', '{', '}', '«', '»', '+', '%', '_', ',', '.', '\0', '\n', '\t', ' ', ' ', ' ', 'headline:', '{alt}:', 'rank', ':*', '؟', '،'];
 const WORDS = ['إيران', 'ايران', 'الميليشيات', 'لميليشيات', 'وزير', 'في', 'من', 'مَبنى', 'ـــ', '٢٠٢٤', 'ﻻ', 'ی', 'ک', 'NEAR', 'select', 'drop'];
@@ -72,7 +62,7 @@ describe.each(storeTargets())('search fuzz on $name', (target) => {
   });
 
   it(`never throws anything but a ValidationError for ${N} random queries`, async () => {
-    const r = prng(target.name === 'sqlite' ? 1 : 2);
+    const r = mulberry32(target.name === 'sqlite' ? 1 : 2);
     const unexpected: string[] = [];
     let hits = 0;
     let refused = 0;
@@ -92,7 +82,7 @@ describe.each(storeTargets())('search fuzz on $name', (target) => {
   }, 120_000);
 
   it('indexes articles whose text is random Unicode, huge words included', async () => {
-    const r = prng(target.name === 'sqlite' ? 5 : 6);
+    const r = mulberry32(target.name === 'sqlite' ? 5 : 6);
     for (let i = 0; i < 40; i++) {
       const text = randomQuery(r).replaceAll('\0', '') + (i % 10 === 0 ? ' ' + 'ب'.repeat(5000) : '') || 'نص';
       const a = await site.services.articles.create({
@@ -109,7 +99,7 @@ describe.each(storeTargets())('search fuzz on $name', (target) => {
   });
 
   it('never answers 500 over HTTP, on the page or the API', async () => {
-    const r = prng(target.name === 'sqlite' ? 3 : 4);
+    const r = mulberry32(target.name === 'sqlite' ? 3 : 4);
     const bad: string[] = [];
     for (let i = 0; i < 300; i++) {
       const q = randomQuery(r);

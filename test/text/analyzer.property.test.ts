@@ -1,17 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { analyze, indexText, normalize } from '../../src/text/analyzer/index.js';
-
-// A small deterministic generator (mulberry32): the same strings every run, so a failure repeats.
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Seeded, so a failure names an input that fails again.
+import { mulberry32 } from '../../bench/search/prng.js';
 
 // Ranges that stress the analyzer: Arabic letters, marks and digits, presentation forms and
 // ligatures, Persian letters, bidi and zero-width controls, Latin with accents, combining marks,
@@ -36,7 +26,7 @@ function randomString(next: () => number): string {
 }
 
 describe('analyzer properties over random Unicode', () => {
-  const next = rng(0x5eed);
+  const next = mulberry32(0x5eed);
   const inputs = Array.from({ length: 4000 }, () => randomString(next));
 
   it('never throws, and every term is well formed', () => {
