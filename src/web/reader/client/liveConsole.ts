@@ -28,14 +28,16 @@
     } catch {
       return;
     }
-    const old = list!.querySelector<HTMLElement>(`li[data-entry-id="${id}"]`);
     if (res.status === 404) {
-      old?.remove();
+      list!.querySelector(`li[data-entry-id="${id}"]`)?.remove();
       return;
     }
     if (!res.ok) return;
     const t = document.createElement('template');
     t.innerHTML = await res.text();
+    // Looked up only after the last await: the post's own answer and the stream's event for the
+    // same entry race here, and the second must find the first's node, not insert a twin.
+    const old = list!.querySelector<HTMLElement>(`li[data-entry-id="${id}"]`);
     const fresh = t.content.querySelector<HTMLElement>('li.lc-entry');
     if (!fresh) return;
     if (old) {
