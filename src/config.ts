@@ -2,6 +2,8 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { isValidTimeZone } from './domain/time.js';
 
+const seconds = z.coerce.number().int().min(0).max(31_536_000);
+
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -25,6 +27,18 @@ const schema = z.object({
     .string()
     .refine((v) => splitWords(v).every((w) => /^[^\s.;:!?"'()]{2,40}$/u.test(w)) && splitWords(v).length <= 1000, 'must be comma-separated single words (at most 1000)')
     .optional(),
+  // Feeds carry each article whole (`full`) or its summary only (`summary`).
+  NASHRA_FEED_CONTENT: z.enum(['full', 'summary']).default('full'),
+  // Reader pages' Cache-Control, in seconds: browsers, shared caches (a CDN), and how long a
+  // cache may serve a stale copy while it revalidates or while the origin fails.
+  NASHRA_CACHE_MAX_AGE: seconds.default(60),
+  NASHRA_CACHE_S_MAXAGE: seconds.default(300),
+  NASHRA_CACHE_STALE_WHILE_REVALIDATE: seconds.default(60),
+  NASHRA_CACHE_STALE_IF_ERROR: seconds.default(86400),
+  // The CDN's purge API: POSTed the surrogate keys of what changed, after the commit.
+  NASHRA_PURGE_URL: z.string().url().regex(/^https?:\/\//, 'must be an http(s) URL').optional(),
+  // Sent as `Authorization: Bearer …` with each purge call.
+  NASHRA_PURGE_TOKEN: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -44,6 +58,12 @@ export interface Config {
   /** `loopback`, `false`, `true`, or comma-separated addresses/CIDRs (proxy-addr syntax). */
   trustProxy: boolean | string;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  feedContent: 'full' | 'summary';
+  /** Reader pages' Cache-Control parts, in seconds. */
+  cache: { maxAge: number; sMaxAge: number; staleWhileRevalidate: number; staleIfError: number };
+  /** Where purges go (none: no CDN to tell), and the bearer token sent with them. */
+  purgeUrl: string | undefined;
+  purgeToken: string | undefined;
   /** Extra proper nouns for the search analyzer; changing them calls for `nashra search reindex`. */
   stemExclusions: string[];
 }
@@ -76,6 +96,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     defaultSection: e.NASHRA_DEFAULT_SECTION,
     trustProxy: parseTrustProxy(e.NASHRA_TRUST_PROXY),
     logLevel: e.LOG_LEVEL,
+    feedContent: e.NASHRA_FEED_CONTENT,
+    cache: {
+      maxAge: e.NASHRA_CACHE_MAX_AGE,
+      sMaxAge: e.NASHRA_CACHE_S_MAXAGE,
+      staleWhileRevalidate: e.NASHRA_CACHE_STALE_WHILE_REVALIDATE,
+      staleIfError: e.NASHRA_CACHE_STALE_IF_ERROR,
+    },
+    purgeUrl: e.NASHRA_PURGE_URL,
+    purgeToken: e.NASHRA_PURGE_TOKEN,
     stemExclusions: e.NASHRA_STEM_EXCLUSIONS ? splitWords(e.NASHRA_STEM_EXCLUSIONS) : [],
   };
 }

@@ -87,6 +87,10 @@ export interface Rendered {
   status?: 200 | 404;
   /** The article's current slug, kept so a hit can answer the 301 for an old URL without a query. */
   slug?: string;
+  /** Surrogate keys naming what the page shows (src/domain/surrogateKeys.ts), for CDN purges. */
+  keys?: readonly string[];
+  /** UTC ISO instant the shown content last changed, for `Last-Modified`; absent: not sent. */
+  lastModified?: string;
 }
 
 export interface Page extends Encoded {
