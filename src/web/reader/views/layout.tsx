@@ -12,6 +12,7 @@ export interface Site {
 
 export const sectionPath = (slug: string) => `/section/${encodeURIComponent(slug)}`;
 export const tagPath = (slug: string) => `/tag/${encodeURIComponent(slug)}`;
+export const authorPath = (slug: string) => `/author/${encodeURIComponent(slug)}`;
 
 export function Layout(props: {
   site: Site;
