@@ -1,5 +1,5 @@
 import type { Article, ArticleSummary, Media, Named } from '../domain/article.js';
-import { getArticle, listArticles } from '../store/articles.js';
+import { getArticle, listArticles, type ArticleQuery } from '../store/articles.js';
 import type { Store } from '../store/db.js';
 import { getMediaByIds } from '../store/media.js';
 import { getContentVersion } from '../store/siteState.js';
@@ -24,6 +24,11 @@ export interface FeedEntry {
   article: Article;
   media: Map<number, Media>;
 }
+
+/** The lists with their own page and feeds besides the site-wide ones. */
+export type ListKind = 'section' | 'tag' | 'author';
+const LIST_TABLES = { section: 'sections', tag: 'tags', author: 'authors' } as const;
+const LIST_FILTERS = { section: 'sectionId', tag: 'tagId', author: 'authorId' } as const;
 
 /** What reader pages show: published content only. */
 export class ReaderService {
@@ -76,6 +81,18 @@ export class ReaderService {
     return { tag, articles: rows.slice(0, PAGE_SIZE), hasMore: rows.length > PAGE_SIZE };
   }
 
+  async author(slug: string, page = 1): Promise<{ author: Named; articles: ArticleSummary[]; hasMore: boolean } | undefined> {
+    const author = await findNamedBySlug(this.store.db, 'authors', slug);
+    if (!author) return undefined;
+    const rows = await listArticles(this.store.db, {
+      status: 'published',
+      authorId: author.id,
+      limit: PAGE_SIZE + 1,
+      offset: (page - 1) * PAGE_SIZE,
+    });
+    return { author, articles: rows.slice(0, PAGE_SIZE), hasMore: rows.length > PAGE_SIZE };
+  }
+
   async article(id: number): Promise<ArticlePage | undefined> {
     const article = await getArticle(this.store.db, id);
     if (!article || article.status !== 'published') return undefined;
@@ -89,10 +106,17 @@ export class ReaderService {
     return { article, media, related };
   }
 
-  /** The latest published articles in full, newest first, for the site-wide feeds. */
-  async feed(limit = PAGE_SIZE): Promise<FeedEntry[]> {
+  /** A section's, tag's or author's feed entries; undefined when the slug names none. */
+  async listFeed(kind: ListKind, slug: string): Promise<{ named: Named; entries: FeedEntry[] } | undefined> {
+    const named = await findNamedBySlug(this.store.db, LIST_TABLES[kind], slug);
+    if (!named) return undefined;
+    return { named, entries: await this.feed(PAGE_SIZE, { [LIST_FILTERS[kind]]: named.id }) };
+  }
+
+  /** The latest published articles in full, newest first, for the feeds (site-wide without a filter). */
+  async feed(limit = PAGE_SIZE, filter: Pick<ArticleQuery, 'sectionId' | 'tagId' | 'authorId'> = {}): Promise<FeedEntry[]> {
     const db = this.store.db;
-    const rows = await listArticles(db, { status: 'published', limit });
+    const rows = await listArticles(db, { ...filter, status: 'published', limit });
     const articles = (await Promise.all(rows.map((r) => getArticle(db, r.id)))).filter(
       (a): a is Article => a !== undefined && a.status === 'published',
     );

@@ -100,6 +100,7 @@ export interface ArticleQuery {
   status?: ArticleStatus;
   sectionId?: number;
   tagId?: number;
+  authorId?: number;
   excludeId?: number;
   /** Only this writer's articles (a contributor's newsroom list). */
   ownerId?: number;
@@ -123,6 +124,18 @@ export async function listArticles(db: Db, q: ArticleQuery): Promise<ArticleSumm
           .select('at.article_id')
           .whereRef('at.article_id', '=', 'a.id')
           .where('at.tag_id', '=', tagId),
+      ),
+    );
+  }
+  if (q.authorId != null) {
+    const authorId = q.authorId;
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('article_authors as aa')
+          .select('aa.article_id')
+          .whereRef('aa.article_id', '=', 'a.id')
+          .where('aa.author_id', '=', authorId),
       ),
     );
   }

@@ -1,11 +1,13 @@
 /**
- * The site-wide feeds as text: RSS 2.0, Atom 1.0 and JSON Feed 1.1. Pure builders: no I/O,
+ * Feeds as text: RSS 2.0, Atom 1.0 and JSON Feed 1.1, of the whole site or of one section, tag
+ * or author (a channel), with each article whole or its summary. Pure builders: no I/O,
  * everything they show comes in as arguments. Every piece of text that reaches XML goes
  * through `xmlEscape`; nothing is concatenated unescaped.
  */
 import { Fragment, h } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import { articlePath, type Article, type Media } from '../../domain/article.js';
+import { blockText } from '../../domain/blocks.js';
 import type { FeedEntry } from '../../services/reader.js';
 import { BodyBlock } from './views/article.js';
 import { Figure } from './views/components.js';
@@ -14,6 +16,16 @@ export interface FeedSite {
   name: string;
   /** Absolute, without a trailing slash. */
   baseUrl: string;
+}
+
+/** What one feed is of, and how much of each article it carries. */
+export interface FeedOptions {
+  /** The feed's title; the site's name when absent. */
+  title?: string;
+  /** Path of the HTML page the feed mirrors (`/section/x`); the home page when absent. */
+  listPath?: string;
+  /** `full`: the article's HTML; `summary`: its summary (or first paragraph) only. */
+  content?: 'full' | 'summary';
 }
 
 // Characters XML 1.0 forbids (§2.2): C0 controls but tab, LF and CR; lone surrogates; U+FFFE/U+FFFF.
@@ -110,23 +122,37 @@ interface Item {
   id: string;
   published: string;
   updated: string;
-  html: string;
+  /** The content as HTML; absent in summary mode. */
+  html: string | undefined;
+  /** The summary, or the first paragraph when there is none; absent when neither has text. */
+  summary: string | undefined;
   image: LeadImageRef | undefined;
 }
 
-function items(site: FeedSite, entries: FeedEntry[]): Item[] {
-  return entries.map(({ article, media }) => {
-    const published = article.publishedAt ?? article.createdAt;
-    return {
-      article,
-      url: site.baseUrl + articlePath(article),
-      id: `${site.baseUrl}/news/${article.id}`,
-      published,
-      updated: article.revisedAt && article.revisedAt > published ? article.revisedAt : published,
-      html: contentHtml(article, media, site.baseUrl),
-      image: leadImage(article, site.baseUrl),
-    };
-  });
+/** When an article last changed for readers: its publication, or a later revision. */
+export function entryUpdated(article: Article): string {
+  const published = article.publishedAt ?? article.createdAt;
+  return article.revisedAt && article.revisedAt > published ? article.revisedAt : published;
+}
+
+/** What summary mode shows: the summary, else the first paragraph's text (a lead paragraph is the usual stand-in). */
+export function summaryText(article: Article): string | undefined {
+  if (article.summary) return article.summary;
+  const first = article.body.find((b) => b.type === 'paragraph') ?? article.body.find((b) => blockText(b).trim());
+  return first ? blockText(first).trim() || undefined : undefined;
+}
+
+function items(site: FeedSite, entries: FeedEntry[], full: boolean): Item[] {
+  return entries.map(({ article, media }) => ({
+    article,
+    url: site.baseUrl + articlePath(article),
+    id: `${site.baseUrl}/news/${article.id}`,
+    published: article.publishedAt ?? article.createdAt,
+    updated: entryUpdated(article),
+    html: full ? contentHtml(article, media, site.baseUrl) : undefined,
+    summary: full ? (article.summary ?? undefined) : summaryText(article),
+    image: leadImage(article, site.baseUrl),
+  }));
 }
 
 /** The newest update among the items; the epoch for an empty feed (a stable body, so a stable ETag). */
@@ -135,19 +161,37 @@ function lastUpdate(list: Item[]): string {
 }
 
 export const FEED_PATHS = { rss: '/feed.xml', atom: '/feed.atom', json: '/feed.json' } as const;
+export type FeedFormat = keyof typeof FEED_PATHS;
+export const FEED_MEDIA_TYPES = {
+  rss: 'application/rss+xml',
+  atom: 'application/atom+xml',
+  json: 'application/feed+json',
+} as const satisfies Record<FeedFormat, string>;
 
-export function buildRss(site: FeedSite, entries: FeedEntry[]): string {
-  const list = items(site, entries);
+/** A channel's title, page URL and own feed URLs (a list's feeds live under its page's path). */
+function channel(site: FeedSite, opts: FeedOptions) {
+  const prefix = site.baseUrl + (opts.listPath ?? '');
+  return {
+    title: opts.title ?? site.name,
+    page: opts.listPath ? prefix : `${site.baseUrl}/`,
+    self: (format: FeedFormat) => prefix + FEED_PATHS[format],
+    full: (opts.content ?? 'full') === 'full',
+  };
+}
+
+export function buildRss(site: FeedSite, entries: FeedEntry[], opts: FeedOptions = {}): string {
+  const ch = channel(site, opts);
+  const list = items(site, entries, ch.full);
   const out = [
     '<?xml version="1.0" encoding="utf-8"?>',
     '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:media="http://search.yahoo.com/mrss/" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">',
     '<channel>',
-    tag('title', site.name),
-    tag('link', `${site.baseUrl}/`),
-    tag('description', site.name),
+    tag('title', ch.title),
+    tag('link', ch.page),
+    tag('description', ch.title),
     tag('language', 'ar'),
     tag('lastBuildDate', rfc822(lastUpdate(list))),
-    `<atom:link${attrs({ href: site.baseUrl + FEED_PATHS.rss, rel: 'self', type: 'application/rss+xml' })}/>`,
+    `<atom:link${attrs({ href: ch.self('rss'), rel: 'self', type: 'application/rss+xml' })}/>`,
   ];
   for (const i of list) {
     const a = i.article;
@@ -157,7 +201,7 @@ export function buildRss(site: FeedSite, entries: FeedEntry[]): string {
       tag('link', i.url),
       tag('guid', i.id, { isPermaLink: 'true' }),
       tag('pubDate', rfc822(i.published)),
-      tag('description', a.summary),
+      tag('description', i.summary),
       tag('content:encoded', i.html),
       tag('category', a.section.name),
       ...a.authors.map((x) => tag('dc:creator', x.name)),
@@ -171,16 +215,17 @@ export function buildRss(site: FeedSite, entries: FeedEntry[]): string {
   return out.filter(Boolean).join('\n') + '\n';
 }
 
-export function buildAtom(site: FeedSite, entries: FeedEntry[]): string {
-  const list = items(site, entries);
+export function buildAtom(site: FeedSite, entries: FeedEntry[], opts: FeedOptions = {}): string {
+  const ch = channel(site, opts);
+  const list = items(site, entries, ch.full);
   const out = [
     '<?xml version="1.0" encoding="utf-8"?>',
     '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="ar">',
-    tag('id', `${site.baseUrl}/`),
-    tag('title', site.name),
+    tag('id', ch.page),
+    tag('title', ch.title),
     tag('updated', rfc3339(lastUpdate(list))),
-    `<link${attrs({ rel: 'self', type: 'application/atom+xml', href: site.baseUrl + FEED_PATHS.atom })}/>`,
-    `<link${attrs({ rel: 'alternate', type: 'text/html', href: `${site.baseUrl}/` })}/>`,
+    `<link${attrs({ rel: 'self', type: 'application/atom+xml', href: ch.self('atom') })}/>`,
+    `<link${attrs({ rel: 'alternate', type: 'text/html', href: ch.page })}/>`,
     // Required at feed level when an entry has no author of its own.
     `<author>${tag('name', site.name)}</author>`,
   ];
@@ -195,7 +240,7 @@ export function buildAtom(site: FeedSite, entries: FeedEntry[]): string {
       tag('updated', rfc3339(i.updated)),
       ...a.authors.map((x) => `<author>${tag('name', x.name)}</author>`),
       `<category${attrs({ term: a.section.name })}/>`,
-      tag('summary', a.summary),
+      tag('summary', i.summary),
       tag('content', i.html, { type: 'html' }),
       i.image ? `<link${attrs({ rel: 'enclosure', type: i.image.type, href: i.image.url })}/>` : '',
       '</entry>',
@@ -205,21 +250,23 @@ export function buildAtom(site: FeedSite, entries: FeedEntry[]): string {
   return out.filter(Boolean).join('\n') + '\n';
 }
 
-export function buildJsonFeed(site: FeedSite, entries: FeedEntry[]): string {
+export function buildJsonFeed(site: FeedSite, entries: FeedEntry[], opts: FeedOptions = {}): string {
   const s = stripIllegalXml;
+  const ch = channel(site, opts);
   const feed = {
     version: 'https://jsonfeed.org/version/1.1',
-    title: s(site.name),
-    home_page_url: `${site.baseUrl}/`,
-    feed_url: site.baseUrl + FEED_PATHS.json,
+    title: s(ch.title),
+    home_page_url: ch.page,
+    feed_url: ch.self('json'),
     language: 'ar',
     authors: [{ name: s(site.name) }],
-    items: items(site, entries).map((i) => ({
+    items: items(site, entries, ch.full).map((i) => ({
       id: i.id,
       url: i.url,
       title: s(i.article.headline),
-      content_html: s(i.html),
-      ...(i.article.summary ? { summary: s(i.article.summary) } : {}),
+      // JSON Feed wants content_html or content_text in every item: summary mode gives the text.
+      ...(i.html !== undefined ? { content_html: s(i.html) } : { content_text: s(i.summary ?? '') }),
+      ...(i.summary ? { summary: s(i.summary) } : {}),
       ...(i.image ? { image: i.image.url } : {}),
       date_published: rfc3339(i.published),
       date_modified: rfc3339(i.updated),

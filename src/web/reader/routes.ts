@@ -1,11 +1,12 @@
 import type {} from '@fastify/compress'; // the `compress` route option's type
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { articlePath } from '../../domain/article.js';
+import { articleKey, articlePageKeys, authorKey, HOME_KEY, sectionKey, SITE_KEY, tagKey } from '../../domain/surrogateKeys.js';
 import type { Services } from '../../services/index.js';
-import { PAGE_CACHE_CONTROL, PageCache, sendPage, type Rendered } from './pageCache.js';
+import { newestChange, pageCacheControl, PageCache, sendPage, type Rendered } from './pageCache.js';
 import { ArticleView } from './views/article.js';
 import { HomeView } from './views/home.js';
-import { renderPage, sectionPath, tagPath, type Site } from './views/layout.js';
+import { authorPath, renderPage, sectionPath, tagPath, type Site } from './views/layout.js';
 import { ListView } from './views/list.js';
 import { NotFoundView } from './views/notFound.js';
 import { isSlugParam } from './slugParam.js';
@@ -51,11 +52,14 @@ export async function sendNotFound(services: Services, req: FastifyRequest, repl
   const page = await cacheFor(services).get(req, '404', async () => ({
     html: renderPage(NotFoundView, { site: await siteOf(services) }),
     status: 404,
+    keys: [SITE_KEY],
   }));
   return sendPage(req, reply, page!);
 }
 
 type SlugParams = { Params: { slug: string } };
+/** A list page's own surrogate key, by the kind of list. */
+const LIST_KEY = { section: sectionKey, tag: tagKey, author: authorKey } as const;
 type ArticleParams = { Params: { id: string; slug?: string } };
 
 export async function readerRoutes(app: FastifyInstance, opts: { services: Services }): Promise<void> {
@@ -77,11 +81,16 @@ export async function readerRoutes(app: FastifyInstance, opts: { services: Servi
   app.get('/', route, (req, reply) =>
     serve(req, reply, '/', async () => {
       const [site, home] = await Promise.all([siteOf(services), services.reader.home()]);
-      return { html: renderPage(HomeView, { site, ...home }) };
+      const shown = [...home.latest, ...home.groups.flatMap((g) => g.articles)];
+      return {
+        html: renderPage(HomeView, { site, ...home }),
+        keys: [HOME_KEY, ...new Set(shown.map((a) => articleKey(a.id)))],
+        lastModified: newestChange(shown),
+      };
     }),
   );
 
-  for (const kind of ['section', 'tag'] as const) {
+  for (const kind of ['section', 'tag', 'author'] as const) {
     app.get<SlugParams>(`/${kind}/:slug`, route, (req, reply) => {
       const { slug } = req.params;
       const page = parsePage(req.query);
@@ -90,13 +99,22 @@ export async function readerRoutes(app: FastifyInstance, opts: { services: Servi
       return serve(req, reply, `/${kind}/${slug}?${page}`, async () => {
         const [site, found] = await Promise.all([
           siteOf(services),
-          kind === 'section' ? services.reader.section(slug, page) : services.reader.tag(slug, page),
+          kind === 'section'
+            ? services.reader.section(slug, page)
+            : kind === 'tag'
+              ? services.reader.tag(slug, page)
+              : services.reader.author(slug, page),
         ]);
         // No published article: nothing for readers (and a draft's section or tag name must not leak).
         if (!found || found.articles.length === 0) return undefined;
-        const named = 'section' in found ? found.section : found.tag;
-        const path = kind === 'section' ? sectionPath(named.slug) : tagPath(named.slug);
-        return { html: renderPage(ListView, { site, kind, named, path, page, ...found }) };
+        const named = 'section' in found ? found.section : 'tag' in found ? found.tag : found.author;
+        const path = (kind === 'section' ? sectionPath : kind === 'tag' ? tagPath : authorPath)(named.slug);
+        return {
+          html: renderPage(ListView, { site, kind, named, path, page, ...found }),
+          // A list names every article it shows, so an article's purge reaches the lists it left.
+          keys: [LIST_KEY[kind](named.id), ...found.articles.map((a) => articleKey(a.id))],
+          lastModified: newestChange(found.articles),
+        };
       });
     });
   }
@@ -107,7 +125,13 @@ export async function readerRoutes(app: FastifyInstance, opts: { services: Servi
     const page = await cache.get(req, `/news/${id}`, async () => {
       const [site, found] = await Promise.all([siteOf(services), services.reader.article(id)]);
       if (!found) return undefined;
-      return { html: renderPage(ArticleView, { site, page: found }), slug: found.article.slug };
+      return {
+        html: renderPage(ArticleView, { site, page: found }),
+        slug: found.article.slug,
+        keys: articlePageKeys(found.article),
+        // The related list is shown too; a change to it comes with a purge of this section's key.
+        lastModified: newestChange([found.article, ...found.related]),
+      };
     });
     if (!page) return sendNotFound(services, req, reply);
     // The id is the identity; a missing or outdated slug (the headline changed) redirects.
@@ -116,7 +140,7 @@ export async function readerRoutes(app: FastifyInstance, opts: { services: Servi
         .code(301)
         .header('location', articlePath({ id, slug: page.slug! }))
         // Short-lived: the headline may change back, and a long-cached 301 would then loop.
-        .header('cache-control', PAGE_CACHE_CONTROL)
+        .header('cache-control', pageCacheControl(services.config))
         .send();
     }
     return sendPage(req, reply, page);
