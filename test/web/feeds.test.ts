@@ -83,7 +83,7 @@ describe.each(storeTargets())('site feeds ($name)', (target) => {
       const res = await get(path);
       expect(res.statusCode).toBe(200);
       expect(res.headers['content-type']).toBe(type);
-      expect(res.headers['cache-control']).toBe('public, max-age=60');
+      expect(res.headers['cache-control']).toBe('public, max-age=60, s-maxage=300, stale-while-revalidate=60, stale-if-error=86400');
       const feed = parseFeed(res.body);
       expect(feed.language).toBe('ar');
       expect(feed.self).toBe(BASE + path);

@@ -157,7 +157,7 @@ describe.each(storeTargets())('live reader pages on $name', (target) => {
     expect(second.body).not.toContain('live.js');
     expect(second.body).not.toContain('application/ld+json');
     expect(second.body).toContain(`<link rel="canonical" href="https://nashra.example/live/${encodeURIComponent(c.slug)}?before=`);
-    expect(second.headers['cache-control']).toBe('public, max-age=60');
+    expect(second.headers['cache-control']).toBe('public, max-age=60, s-maxage=300, stale-while-revalidate=60, stale-if-error=86400');
     // Jumping to the key event's page works without JavaScript: the entry is there.
     expect((await page(c, `?before=${ids[2]! + 1}`)).body).toContain(`id="entry-${ids[2]}"`);
   });
@@ -184,7 +184,7 @@ describe.each(storeTargets())('live reader pages on $name', (target) => {
     const byId = await get(`/live/${c.id}`);
     expect(byId.statusCode).toBe(301);
     expect(byId.headers.location).toBe(`/live/${encodeURIComponent(c.slug)}`);
-    expect(byId.headers['cache-control']).toBe('public, max-age=60');
+    expect(byId.headers['cache-control']).toBe('public, max-age=60, s-maxage=300, stale-while-revalidate=60, stale-if-error=86400');
   });
 
   it('caches briefly with an ETag that changes with every event', async () => {
@@ -222,7 +222,7 @@ describe.each(storeTargets())('live reader pages on $name', (target) => {
     expect(res.body).toContain('data-status="ended"');
     expect(res.body).not.toContain('data-events-url');
     expect(res.body).not.toContain('live.js');
-    expect(res.headers['cache-control']).toBe('public, max-age=60');
+    expect(res.headers['cache-control']).toBe('public, max-age=60, s-maxage=300, stale-while-revalidate=60, stale-if-error=86400');
   });
 
   it('escapes entry text in the page and in the JSON-LD', async () => {

@@ -311,7 +311,7 @@ describe('page cache and encodings', () => {
     expect(gunzipSync(gz.rawPayload).toString()).toBe(plain.body);
     for (const r of [plain, br, gz]) {
       expect(r.headers.vary).toMatch(/accept-encoding/i);
-      expect(r.headers['cache-control']).toBe('public, max-age=60');
+      expect(r.headers['cache-control']).toBe('public, max-age=60, s-maxage=300, stale-while-revalidate=60, stale-if-error=86400');
       expect(r.headers.etag).toMatch(/^"[^"]+"$/);
     }
     expect(new Set([plain, br, gz].map((r) => r.headers.etag)).size).toBe(3);

@@ -14,7 +14,7 @@ import {
   type FeedOptions,
   type FeedSite,
 } from './feedFormats.js';
-import { PAGE_CACHE_CONTROL, PageCache, sendEncoded, type Rendered } from './pageCache.js';
+import { pageCacheControl, PageCache, sendEncoded, type Rendered } from './pageCache.js';
 import { sendNotFound } from './routes.js';
 import { isSlugParam } from './slugParam.js';
 import { authorPath, sectionPath, tagPath } from './views/layout.js';
@@ -79,7 +79,7 @@ export async function feedRoutes(app: FastifyInstance, opts: { services: Service
         const entries = await services.reader.feed();
         return rendered(BUILDERS[format](site(), entries, { content: content() }), entries);
       });
-      return sendEncoded(req, reply, body!, FEED_TYPES[format], PAGE_CACHE_CONTROL);
+      return sendEncoded(req, reply, body!, FEED_TYPES[format], pageCacheControl(services.config));
     });
   }
 
@@ -89,7 +89,7 @@ export async function feedRoutes(app: FastifyInstance, opts: { services: Service
         const { slug } = req.params;
         if (!isSlugParam(slug)) return sendNotFound(services, req, reply);
         const body = await listFeeds.get(req, `${kind}\n${slug}\n${format}`, () => renderList(kind, slug, format));
-        return body ? sendEncoded(req, reply, body, FEED_TYPES[format], PAGE_CACHE_CONTROL) : sendNotFound(services, req, reply);
+        return body ? sendEncoded(req, reply, body, FEED_TYPES[format], pageCacheControl(services.config)) : sendNotFound(services, req, reply);
       });
     }
   }

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { LiveCoverage } from '../../domain/live.js';
 import type { Services } from '../../services/index.js';
 import { extendCsp } from '../security.js';
-import { HTML, PAGE_CACHE_CONTROL, PageCache, sendEncoded, type Page } from './pageCache.js';
+import { HTML, pageCacheControl, PageCache, sendEncoded, type Page } from './pageCache.js';
 import { sendNotFound } from './routes.js';
 import { renderPage, type Site } from './views/layout.js';
 import { LiveListView, LivePageView, livePath, streamCsp, streamPlayer } from './views/live.js';
@@ -67,7 +67,7 @@ export async function livePages(app: FastifyInstance, opts: { services: Services
     // The slug is the address; the id (what the stream URLs use) or an old form redirects.
     if (slug !== coverage.slug) {
       const location = livePath(coverage.slug) + (before ? `?before=${before}` : '');
-      return reply.code(301).header('location', location).header('cache-control', PAGE_CACHE_CONTROL).send();
+      return reply.code(301).header('location', location).header('cache-control', pageCacheControl(services.config)).send();
     }
     const page = await cache.get(req, `${JSON.stringify(coverage)}\n${before ?? ''}`, () => render(coverage, before));
     if (!page) return sendNotFound(services, req, reply);
@@ -76,7 +76,7 @@ export async function livePages(app: FastifyInstance, opts: { services: Services
     if (Object.keys(csp).length && typeof policy === 'string') reply.header('content-security-policy', extendCsp(policy, csp));
     // Only a running coverage's first page changes by the second; older pages and ended
     // coverages change only by a correction.
-    return send(req, reply, page, coverage.status === 'live' && before === null ? LIVE_CACHE_CONTROL : PAGE_CACHE_CONTROL);
+    return send(req, reply, page, coverage.status === 'live' && before === null ? LIVE_CACHE_CONTROL : pageCacheControl(services.config));
   });
 
   async function render(coverage: LiveCoverage, before: number | null) {

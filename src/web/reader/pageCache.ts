@@ -3,6 +3,7 @@ import { Socket } from 'node:net';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../../config.js';
 import type { Services } from '../../services/index.js';
 
 const brotli = promisify(brotliCompress);
@@ -57,30 +58,80 @@ export function pickEncoding(header: string | undefined): Coding {
 
 const SUFFIX: Record<Coding, string> = { br: '-br"', gzip: '-gz"', identity: '"' };
 
+/** What a response says about itself beyond its bytes: its surrogate keys and change time. */
+export interface Described {
+  keys?: readonly string[];
+  /** UTC ISO instant; sent as `Last-Modified`. */
+  lastModified?: string;
+}
+
+/** Fastly reads `Surrogate-Key` (space-separated), Cloudflare and others `Cache-Tag` (commas). */
+export function sendKeys(reply: FastifyReply, keys: readonly string[] | undefined): FastifyReply {
+  if (keys?.length) reply.header('surrogate-key', keys.join(' ')).header('cache-tag', keys.join(','));
+  return reply;
+}
+
+/** `Last-Modified` is whole seconds: compare in seconds, or a page changed within the same second as its last send would look newer than itself. */
+const seconds = (ms: number) => Math.floor(ms / 1000);
+
+/**
+ * RFC 9110 §13.2.2: If-None-Match decides when present (weak comparison, §13.1.2: any encoding
+ * of the same body matches); If-Modified-Since counts only without it, and only with a
+ * Last-Modified to compare against. An unparsable date is ignored, as the RFC asks.
+ */
+function notModified(req: FastifyRequest, etagBase: string, lastModified: string | undefined): boolean {
+  const inm = req.headers['if-none-match'];
+  if (inm !== undefined) return inm.includes(etagBase) || inm.trim() === '*';
+  const ims = req.headers['if-modified-since'];
+  if (ims === undefined || lastModified === undefined) return false;
+  const since = Date.parse(ims);
+  return !Number.isNaN(since) && seconds(Date.parse(lastModified)) <= seconds(since);
+}
+
 /**
  * Sends a precompressed body. Content-Encoding is set here, so @fastify/compress leaves the
- * payload alone (it skips replies that already carry one).
+ * payload alone (it skips replies that already carry one). A 304 keeps every header a cache
+ * updates its stored copy from: ETag, Last-Modified, Cache-Control, Vary and the surrogate keys.
  */
 export function sendEncoded(
   req: FastifyRequest,
   reply: FastifyReply,
-  body: Encoded,
+  body: Encoded & Described,
   contentType: string,
   cacheControl: string,
   status = 200,
 ): FastifyReply {
   const coding = pickEncoding(req.headers['accept-encoding']);
-  const etag = body.etagBase + SUFFIX[coding];
   reply.header('vary', 'Accept-Encoding').header('cache-control', cacheControl);
+  sendKeys(reply, body.keys);
   if (status === 200) {
-    reply.header('etag', etag);
-    const inm = req.headers['if-none-match'];
-    // Weak comparison (RFC 9110 §13.1.2): any encoding of the same body counts as a match.
-    if (inm && (inm.includes(body.etagBase) || inm.trim() === '*')) return reply.code(304).send();
+    reply.header('etag', body.etagBase + SUFFIX[coding]);
+    if (body.lastModified) reply.header('last-modified', new Date(body.lastModified).toUTCString());
+    if (notModified(req, body.etagBase, body.lastModified)) return reply.code(304).send();
   }
   if (coding !== 'identity') reply.header('content-encoding', coding);
   return reply.code(status).header('content-type', contentType).send(body[coding]);
 }
+
+const directives = new WeakMap<Config['cache'], string>();
+
+/**
+ * Reader pages' Cache-Control from the settings: browsers keep a page `max-age` seconds, a CDN
+ * `s-maxage` (purges end it early), and either may serve a stale copy while revalidating or
+ * while the origin fails. Built once per settings object: it is on every cache hit's path.
+ */
+export function pageCacheControl(config: Pick<Config, 'cache'>): string {
+  const c = config.cache;
+  let v = directives.get(c);
+  if (!v) {
+    v = `public, max-age=${c.maxAge}, s-maxage=${c.sMaxAge}, stale-while-revalidate=${c.staleWhileRevalidate}, stale-if-error=${c.staleIfError}`;
+    directives.set(c, v);
+  }
+  return v;
+}
+
+/** Not-found pages: a cache must ask again, so a page published at that URL shows at once. */
+export const NOT_FOUND_CACHE_CONTROL = 'no-cache';
 
 export interface Rendered {
   html: string;
@@ -93,8 +144,10 @@ export interface Rendered {
   lastModified?: string;
 }
 
-export interface Page extends Encoded {
+export interface Page extends Encoded, Described {
   status: 200 | 404;
+  /** From the settings for a page, `no-cache` for a 404: what sendPage sends. */
+  cacheControl: string;
   slug: string | undefined;
   version: string;
 }
@@ -163,7 +216,11 @@ export class PageCache {
   async #render(key: string, version: string, render: () => Promise<Rendered | undefined>) {
     const out = await render();
     if (!out) return undefined;
-    const page: Page = { ...(await encode(out.html)), status: out.status ?? 200, slug: out.slug, version };
+    const encoded = await encode(out.html);
+    const lastModified = monotonicLastModified(this.#pages.get(key), encoded.etagBase, out.lastModified);
+    const status = out.status ?? 200;
+    const cacheControl = status === 200 ? pageCacheControl(this.services.config) : NOT_FOUND_CACHE_CONTROL;
+    const page: Page = { ...encoded, status, cacheControl, slug: out.slug, keys: out.keys, lastModified, version };
     // The version was read before rendering, so a write made meanwhile makes this entry stale, not wrong.
     this.#pages.delete(key);
     this.#pages.set(key, page);
@@ -172,9 +229,46 @@ export class PageCache {
   }
 }
 
+/**
+ * A page's Last-Modified comes from its content's times, which can stay put while the page
+ * changes (an article leaves a list, a section is renamed). So a body that differs from the one
+ * this key last had never keeps or lowers its time: it gets the render time instead, and an
+ * unchanged body keeps the time it was first sent with. Within this process only; the ETag is
+ * the exact validator, and clients sending both are judged by it alone.
+ */
+function monotonicLastModified(previous: Page | undefined, etagBase: string, lastModified: string | undefined): string | undefined {
+  if (!lastModified || !previous?.lastModified) return lastModified;
+  if (previous.etagBase === etagBase) return previous.lastModified;
+  const before = seconds(Date.parse(previous.lastModified));
+  if (seconds(Date.parse(lastModified)) > before) return lastModified;
+  return new Date(Math.max(Date.now(), (before + 1) * 1000)).toISOString();
+}
+
 export const HTML = 'text/html; charset=utf-8';
+/** @deprecated The fixed policy from before the cache settings; use pageCacheControl(config). */
 export const PAGE_CACHE_CONTROL = 'public, max-age=60';
 
 export function sendPage(req: FastifyRequest, reply: FastifyReply, page: Page): FastifyReply {
-  return sendEncoded(req, reply, page, HTML, page.status === 200 ? PAGE_CACHE_CONTROL : 'no-cache', page.status);
+  return sendEncoded(req, reply, page, HTML, page.cacheControl, page.status);
+}
+
+interface Dated {
+  publishedAt: string | null;
+  revisedAt: string | null;
+  updatedAt: string;
+}
+
+/**
+ * A page's Last-Modified from what it shows: the latest publication, revision or row change
+ * (unpublish, republish, a section move) among its articles. Never later than now: an editor
+ * may date a publication ahead, and RFC 9110 §8.8.2.1 forbids a Last-Modified after the Date.
+ */
+export function newestChange(articles: Iterable<Dated>): string | undefined {
+  let newest: string | undefined;
+  for (const a of articles) {
+    for (const t of [a.publishedAt, a.revisedAt, a.updatedAt]) if (t && (!newest || t > newest)) newest = t;
+  }
+  if (!newest) return undefined;
+  const now = new Date().toISOString();
+  return newest > now ? now : newest;
 }

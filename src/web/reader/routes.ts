@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { articlePath } from '../../domain/article.js';
 import { articleKey, articlePageKeys, authorKey, HOME_KEY, sectionKey, SITE_KEY, tagKey } from '../../domain/surrogateKeys.js';
 import type { Services } from '../../services/index.js';
-import { newestChange, pageCacheControl, PageCache, sendPage, type Rendered } from './pageCache.js';
+import { newestChange, pageCacheControl, PageCache, sendKeys, sendPage, type Rendered } from './pageCache.js';
 import { ArticleView } from './views/article.js';
 import { HomeView } from './views/home.js';
 import { authorPath, renderPage, sectionPath, tagPath, type Site } from './views/layout.js';
@@ -136,10 +136,12 @@ export async function readerRoutes(app: FastifyInstance, opts: { services: Servi
     if (!page) return sendNotFound(services, req, reply);
     // The id is the identity; a missing or outdated slug (the headline changed) redirects.
     if (req.params.slug !== page.slug) {
-      return reply
+      // Keyed like the page, so the purge for a headline change also drops a cached redirect.
+      return sendKeys(reply, page.keys)
         .code(301)
         .header('location', articlePath({ id, slug: page.slug! }))
-        // Short-lived: the headline may change back, and a long-cached 301 would then loop.
+        // Cached like the page and purged with it: the headline may change back, and a 301
+        // outliving that change would then loop.
         .header('cache-control', pageCacheControl(services.config))
         .send();
     }

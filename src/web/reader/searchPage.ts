@@ -1,7 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { ValidationError } from '../../domain/errors.js';
 import type { Services } from '../../services/index.js';
-import { HTML, PAGE_CACHE_CONTROL } from './pageCache.js';
+import { HTML } from './pageCache.js';
+
+/** Short and fixed: no purge names a query's answer, so a cache may only keep it briefly. */
+const SEARCH_CACHE_CONTROL = 'public, max-age=60';
 import { renderPage } from './views/layout.js';
 import { SearchView } from './views/search.js';
 
@@ -18,7 +21,7 @@ export async function searchPage(app: FastifyInstance, opts: { services: Service
     const typed = typeof input.q === 'string' ? input.q.slice(0, 500).trim() : '';
     try {
       const results = await services.search.search(input);
-      return reply.type(HTML).header('cache-control', PAGE_CACHE_CONTROL).send(renderPage(SearchView, { site, results, query: results.query }));
+      return reply.type(HTML).header('cache-control', SEARCH_CACHE_CONTROL).send(renderPage(SearchView, { site, results, query: results.query }));
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
       return reply.code(400).type(HTML).header('cache-control', 'no-cache').send(renderPage(SearchView, { site, query: typed, error: e.message }));
