@@ -82,7 +82,7 @@ function dateline(text: string): { place: string; source: string } | null {
 }
 
 /** `وزير الخارجية (رويترز)` → caption and agency credit. */
-function captionAndCredit(text: string): Omit<ParsedImage, 'filename'> {
+export function captionAndCredit(text: string): Omit<ParsedImage, 'filename'> {
   const m = /^(.*?)\s*\(([^()]+)\)$/u.exec(text);
   if (!m) return { caption: text };
   const caption = m[1]!.trim();
