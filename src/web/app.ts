@@ -16,6 +16,7 @@ import { liveStream } from './reader/liveStream.js';
 import { readerRoutes, sendNotFound } from './reader/routes.js';
 import { searchPage } from './reader/searchPage.js';
 import { fixedSecurityHeaders } from './security.js';
+import { startCdnPurger } from '../services/purge.js';
 
 export interface AppOptions {
   services: Services;
@@ -95,6 +96,10 @@ export async function buildApp({ services, logger }: AppOptions): Promise<Fastif
       // Fastify's own 413 (a body over bodyLimit) speaks English; a TooLargeError already says why in Arabic.
       .send({ error: status >= 500 ? 'حدث خطأ في الخادم' : status === 413 && !(err instanceof ValidationError) ? 'الطلب أكبر من المسموح' : err.message });
   });
+
+  // The serving process purges: its events carry every write made through it (not a CLI's).
+  const purger = startCdnPurger(services, { logger: app.log.child({ part: 'purge' }) });
+  if (purger) app.addHook('onClose', () => purger.close());
 
   return app;
 }
