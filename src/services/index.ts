@@ -9,6 +9,7 @@ import { LiveReader } from './liveReader.js';
 import { MediaLibrary } from './mediaLibrary.js';
 import { ReaderService } from './reader.js';
 import { SearchService } from '../search/service.js';
+import { SitemapService } from './sitemaps.js';
 import { setSiteExclusions } from '../text/analyzer/index.js';
 import { WorkflowService } from './workflow.js';
 
@@ -28,6 +29,8 @@ export interface Services {
   liveReader: LiveReader;
   /** Arabic-aware search over published articles and live entries (src/search). */
   search: SearchService;
+  /** What the sitemaps list (published content only). */
+  sitemaps: SitemapService;
 }
 
 export function createServices(store: Store, config: Config): Services {
@@ -49,5 +52,6 @@ export function createServices(store: Store, config: Config): Services {
     live,
     liveReader: new LiveReader(store, live),
     search: new SearchService(store, { timeZone: config.timeZone }),
+    sitemaps: new SitemapService(store),
   };
 }

@@ -15,6 +15,7 @@ import { livePages } from './reader/livePages.js';
 import { liveStream } from './reader/liveStream.js';
 import { readerRoutes, sendNotFound } from './reader/routes.js';
 import { searchPage } from './reader/searchPage.js';
+import { sitemapRoutes } from './reader/sitemaps.js';
 import { fixedSecurityHeaders } from './security.js';
 import { startCdnPurger } from '../services/purge.js';
 
@@ -80,6 +81,7 @@ export async function buildApp({ services, logger }: AppOptions): Promise<Fastif
   await app.register(liveRoutes, { services });
   await app.register(liveStream, { services });
   await app.register(feedRoutes, { services });
+  await app.register(sitemapRoutes, { services });
   await app.register(readerRoutes, { services });
   await app.register(livePages, { services });
   await app.register(searchPage, { services });
