@@ -3,6 +3,7 @@ import type { Store } from '../store/db.js';
 import { AccountService } from './accounts.js';
 import { ArticleService } from './articles.js';
 import { ContentEvents } from './events.js';
+import { CropService } from './crops.js';
 import { LiveBus } from '../live/bus.js';
 import { LiveService } from './live.js';
 import { LiveReader } from './liveReader.js';
@@ -31,6 +32,8 @@ export interface Services {
   search: SearchService;
   /** What the sitemaps list (published content only). */
   sitemaps: SitemapService;
+  /** Fixed-ratio crops of pictures for structured data and social cards. */
+  crops: CropService;
 }
 
 export function createServices(store: Store, config: Config): Services {
@@ -53,5 +56,6 @@ export function createServices(store: Store, config: Config): Services {
     liveReader: new LiveReader(store, live),
     search: new SearchService(store, { timeZone: config.timeZone }),
     sitemaps: new SitemapService(store),
+    crops: new CropService(store, config.mediaDir),
   };
 }

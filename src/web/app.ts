@@ -10,6 +10,7 @@ import { api } from './api/index.js';
 import { liveRoutes } from './newsroom/liveRoutes.js';
 import { mediaRoutes } from './newsroom/mediaRoutes.js';
 import { registerAssets } from './reader/assets.js';
+import { cropRoutes } from './reader/crops.js';
 import { feedRoutes } from './reader/feeds.js';
 import { livePages } from './reader/livePages.js';
 import { liveStream } from './reader/liveStream.js';
@@ -72,6 +73,7 @@ export async function buildApp({ services, logger }: AppOptions): Promise<Fastif
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   await registerAssets(app, services.config);
+  await app.register(cropRoutes, { services });
   // Before every route: who is asking, CSRF checks, and the default deny under /newsroom.
   await app.register(newsroomAuth, { services });
   await app.register(accountRoutes, { services });
