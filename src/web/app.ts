@@ -13,6 +13,7 @@ import { registerAssets } from './reader/assets.js';
 import { cropRoutes } from './reader/crops.js';
 import { feedRoutes } from './reader/feeds.js';
 import { livePages } from './reader/livePages.js';
+import { machineFiles } from './reader/machineFiles.js';
 import { liveStream } from './reader/liveStream.js';
 import { readerRoutes, sendNotFound } from './reader/routes.js';
 import { searchPage } from './reader/searchPage.js';
@@ -83,6 +84,7 @@ export async function buildApp({ services, logger }: AppOptions): Promise<Fastif
   await app.register(liveRoutes, { services });
   await app.register(liveStream, { services });
   await app.register(feedRoutes, { services });
+  await app.register(machineFiles, { services });
   await app.register(sitemapRoutes, { services });
   await app.register(readerRoutes, { services });
   await app.register(livePages, { services });

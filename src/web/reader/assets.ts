@@ -8,7 +8,7 @@ import type { Config } from '../../config.js';
 import { encode, sendEncoded, type Encoded } from './pageCache.js';
 
 /** The project root: the same walk works from `src/web/reader` (tests) and `dist/web/reader` (built). */
-function findRoot(): string {
+export function findRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json'))) {
     const up = dirname(dir);
