@@ -202,10 +202,12 @@ interface Open {
 const ITEM_TYPES: readonly WxrItemType[] = ['post', 'page', 'attachment', 'nav_menu_item'];
 
 /**
- * Reads a WXR file or any stream of its bytes. Throws WxrError (with the line) on malformed XML;
+ * Reads a WXR file (a path) or any stream of its bytes or text. Throws WxrError (with the line) on malformed XML;
  * records read before the error have already been yielded.
  */
-export async function* readWxr(source: string | AsyncIterable<string | Uint8Array>): AsyncGenerator<WxrRecord> {
+export async function* readWxr(
+  source: string | AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
+): AsyncGenerator<WxrRecord> {
   const input = typeof source === 'string' ? createReadStream(source, { highWaterMark: 64 * 1024 }) : source;
   const parser = new SaxesParser({ xmlns: true, position: true });
   const out: WxrRecord[] = [];
