@@ -14,6 +14,7 @@ import { cropRoutes } from './reader/crops.js';
 import { feedRoutes } from './reader/feeds.js';
 import { livePages } from './reader/livePages.js';
 import { machineFiles } from './reader/machineFiles.js';
+import { oembedRoutes } from './reader/oembed.js';
 import { liveStream } from './reader/liveStream.js';
 import { readerRoutes, sendNotFound } from './reader/routes.js';
 import { searchPage } from './reader/searchPage.js';
@@ -85,6 +86,7 @@ export async function buildApp({ services, logger }: AppOptions): Promise<Fastif
   await app.register(liveStream, { services });
   await app.register(feedRoutes, { services });
   await app.register(machineFiles, { services });
+  await app.register(oembedRoutes, { services });
   await app.register(sitemapRoutes, { services });
   await app.register(readerRoutes, { services });
   await app.register(livePages, { services });

@@ -123,6 +123,7 @@ export async function concreteUrl(s: MatrixSite, r: CollectedRoute): Promise<str
     '/assets/:name': '/assets/site.css',
     '/assets/fonts/:name': '/assets/fonts/noto-naskh-arabic-arabic-400-normal.woff2',
     '/media/*': `/media/${s.media.key}`,
+    '/oembed': `/oembed?url=${e(`${s.site.config.baseUrl}/news/${p.id}`)}`,
   };
   if (fixed[r.url]) return fixed[r.url]!;
   let url = r.url;

@@ -36,6 +36,7 @@ const NEEDS: Record<string, 'anyone' | Role> = {
   'GET /apple-touch-icon.png': 'anyone',
   'GET /logo.png': 'anyone',
   'GET /og-default.png': 'anyone',
+  'GET /oembed': 'anyone',
   'GET /assets/:name': 'anyone',
   'GET /assets/fonts/:name': 'anyone',
   'GET /media/*': 'anyone',
