@@ -10,6 +10,7 @@ import {
   monthArticles,
   namedWithArticles,
   recentArticles,
+  recentChange,
   type SitemapArticleRow,
 } from '../store/sitemaps.js';
 
@@ -69,11 +70,12 @@ export class SitemapService {
 
   async index(now = new Date()): Promise<SitemapRef[]> {
     const db = this.store.db;
-    const [months, tagCount, coverages, news] = await Promise.all([
+    const from = new Date(now.getTime() - NEWS_WINDOW_MS).toISOString();
+    const [months, tagCount, coverages, newsLastmod] = await Promise.all([
       articleMonths(db),
       countNamedWithArticles(db, 'tags'),
       coveragesForSitemap(db, this.perFile),
-      this.news(now),
+      this.#newsLastmod(from, now),
     ]);
     // Sections and tags pages list articles: any article change may change them.
     const siteChanged = max(...months.map((m) => m.changedAt)) ?? EPOCH;
@@ -85,7 +87,7 @@ export class SitemapService {
     refs.push({ path: namedFile('sections', 1), lastmod: siteChanged });
     for (let part = 1; part <= Math.ceil(tagCount / this.perFile); part++) refs.push({ path: namedFile('tags', part), lastmod: siteChanged });
     if (coverages.length > 0) refs.push({ path: LIVE_FILE, lastmod: max(...coverages.map((c) => c.lastmod))! });
-    refs.push({ path: NEWS_FILE, lastmod: news.lastmod });
+    refs.push({ path: NEWS_FILE, lastmod: newsLastmod });
     return refs;
   }
 
@@ -133,15 +135,19 @@ export class SitemapService {
    */
   async news(now = new Date()): Promise<SitemapFile<NewsEntry>> {
     const from = new Date(now.getTime() - NEWS_WINDOW_MS).toISOString();
-    const [rows, lastLeft] = await Promise.all([
-      recentArticles(this.store.db, from, now.toISOString(), NEWS_MAX),
-      latestPublishedUpTo(this.store.db, from),
-    ]);
+    const [rows, lastmod] = await Promise.all([recentArticles(this.store.db, from, now.toISOString(), NEWS_MAX), this.#newsLastmod(from, now)]);
     const withImages = await this.#withImages(rows);
-    const entries = rows.map((r, i) => ({ ...withImages[i]!, headline: r.headline, publishedAt: r.publishedAt }));
-    // The clock changes this file too: it last did when the latest article to leave the window left.
+    return { entries: rows.map((r, i) => ({ ...withImages[i]!, headline: r.headline, publishedAt: r.publishedAt })), lastmod };
+  }
+
+  /**
+   * The news file's change time without reading its rows: the latest publication or revision in
+   * the window, or the moment the clock last moved an article out of it, whichever is later.
+   */
+  async #newsLastmod(from: string, now: Date): Promise<string> {
+    const [inside, lastLeft] = await Promise.all([recentChange(this.store.db, from, now.toISOString()), latestPublishedUpTo(this.store.db, from)]);
     const left = lastLeft && new Date(new Date(lastLeft).getTime() + NEWS_WINDOW_MS).toISOString();
-    return { entries, lastmod: max(left, ...entries.map((e) => e.lastmod)) ?? EPOCH };
+    return max(left, inside.published, inside.revised) ?? EPOCH;
   }
 
   async #withImages(rows: SitemapArticleRow[]): Promise<UrlEntry[]> {

@@ -197,3 +197,14 @@ export async function latestPublishedUpTo(db: Db, at: string): Promise<string | 
     .executeTakeFirst();
   return r?.p ?? null;
 }
+
+/** The latest publication and revision among articles first published in (from, to]. */
+export async function recentChange(db: Db, from: string, to: string): Promise<{ published: string | null; revised: string | null }> {
+  const r = await articleRows(db)
+    .clearSelect()
+    .select([(eb) => eb.fn.max('published_at').as('p'), (eb) => eb.fn.max('revised_at').as('r')])
+    .where('published_at', '>', from)
+    .where('published_at', '<=', to)
+    .executeTakeFirst();
+  return { published: r?.p ?? null, revised: r?.r ?? null };
+}

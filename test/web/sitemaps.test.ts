@@ -189,7 +189,11 @@ describe.each(storeTargets())('sitemaps ($name)', (target) => {
 
     const create = async (over: Partial<ArticleInput>) => services.articles.create({ ...input, ...over });
     // June 2021: four published, so two parts of three and one.
-    for (let i = 1; i <= 4; i++) published.push(await create({ headline: `خبر يونيو ${i}`, publishedAt: `2021-06-0${i}T10:00:00Z` }));
+    // Four tags in all (three files a part), so tags split too.
+    for (let i = 1; i <= 4; i++) {
+      const tags = i === 2 ? ['سوريا', 'العراق', 'الأردن'] : ['سوريا'];
+      published.push(await create({ headline: `خبر يونيو ${i}`, publishedAt: `2021-06-0${i}T10:00:00Z`, tags }));
+    }
     withImages = published[0]!;
     withImages = await services.articles.replace(withImages.id, {
       ...input,
@@ -255,6 +259,7 @@ describe.each(storeTargets())('sitemaps ($name)', (target) => {
       }),
       `${BASE}/sitemaps/sections.xml`,
       `${BASE}/sitemaps/tags.xml`,
+      `${BASE}/sitemaps/tags-2.xml`,
       `${BASE}/sitemaps/live.xml`,
       `${BASE}/news-sitemap.xml`,
     ]);
@@ -267,9 +272,12 @@ describe.each(storeTargets())('sitemaps ($name)', (target) => {
   it('every sitemap it names passes the rules; article sitemaps hold exactly the published articles', async () => {
     const sitemap = await index();
     const seen: string[] = [];
-    for (const loc of sitemap.locs) {
+    for (const [i, loc] of sitemap.locs.entries()) {
       const res = await get(fromBase(loc));
       expect(res.statusCode, loc).toBe(200);
+      // The file says it changed when the index says it did.
+      expect(res.headers['last-modified'], loc).toBe(new Date(sitemap.lastmods[i]!).toUTCString());
+      expect(res.headers['surrogate-key'], loc).toBe('sitemaps');
       expect(res.headers['content-type']).toBe('application/xml; charset=utf-8');
       const { sitemap: file, problems } = checkSitemap(res.body, BASE);
       expect(problems, loc).toEqual([]);
@@ -309,7 +317,7 @@ describe.each(storeTargets())('sitemaps ($name)', (target) => {
       '/sitemaps/articles-2021-05.xml',
       '/sitemaps/articles-2021-13.xml',
       '/sitemaps/articles-2021-06-02.xml',
-      '/sitemaps/tags-2.xml',
+      '/sitemaps/tags-3.xml',
       '/sitemaps/sections-2.xml',
       '/sitemaps/other.xml',
       '/sitemaps/%00.xml',
@@ -324,7 +332,9 @@ describe.each(storeTargets())('sitemaps ($name)', (target) => {
     const sections = checkSitemap((await get('/sitemaps/sections.xml')).body, BASE).sitemap;
     expect(sections.locs).toEqual([`${BASE}/`, `${BASE}/section/${encodeURIComponent(slugify('سياسة'))}`]);
     const tags = checkSitemap((await get('/sitemaps/tags.xml')).body, BASE).sitemap;
-    expect(tags.locs.sort()).toEqual([`${BASE}/tag/${encodeURIComponent('سوريا')}`, `${BASE}/tag/${encodeURIComponent('لبنان')}`].sort());
+    const tags2 = checkSitemap((await get('/sitemaps/tags-2.xml')).body, BASE).sitemap;
+    expect(tags.locs).toHaveLength(3);
+    expect([...tags.locs, ...tags2.locs].sort()).toEqual(['سوريا', 'العراق', 'الأردن', 'لبنان'].map((t) => `${BASE}/tag/${encodeURIComponent(t)}`).sort());
     const live = checkSitemap((await get('/sitemaps/live.xml')).body, BASE).sitemap;
     expect(live.locs).toEqual([`${BASE}/live`, `${BASE}/live/${encodeURIComponent(coverageSlug)}`]);
   });
