@@ -161,6 +161,8 @@ export interface Page extends Encoded, Described {
 export class PageCache {
   readonly #pages = new Map<string, Page>();
   readonly #pending = new Map<string, Promise<Page | undefined>>();
+  /** What each key was last sent with, kept across content changes (pages are not): see monotonicLastModified. */
+  readonly #validators = new Map<string, Validators>();
   readonly unsubscribe: () => void;
 
   #version: Promise<string> | undefined;
@@ -217,7 +219,12 @@ export class PageCache {
     const out = await render();
     if (!out) return undefined;
     const encoded = await encode(out.html);
-    const lastModified = monotonicLastModified(this.#pages.get(key), encoded.etagBase, out.lastModified);
+    const lastModified = monotonicLastModified(this.#validators.get(key), encoded.etagBase, out.lastModified);
+    if (lastModified) {
+      this.#validators.delete(key);
+      this.#validators.set(key, { etagBase: encoded.etagBase, lastModified });
+      if (this.#validators.size > this.maxEntries * 4) this.#validators.delete(this.#validators.keys().next().value!);
+    }
     const status = out.status ?? 200;
     const cacheControl = status === 200 ? pageCacheControl(this.services.config) : NOT_FOUND_CACHE_CONTROL;
     const page: Page = { ...encoded, status, cacheControl, slug: out.slug, keys: out.keys, lastModified, version };
@@ -236,7 +243,12 @@ export class PageCache {
  * unchanged body keeps the time it was first sent with. Within this process only; the ETag is
  * the exact validator, and clients sending both are judged by it alone.
  */
-function monotonicLastModified(previous: Page | undefined, etagBase: string, lastModified: string | undefined): string | undefined {
+interface Validators {
+  etagBase: string;
+  lastModified: string;
+}
+
+function monotonicLastModified(previous: Validators | undefined, etagBase: string, lastModified: string | undefined): string | undefined {
   if (!lastModified || !previous?.lastModified) return lastModified;
   if (previous.etagBase === etagBase) return previous.lastModified;
   const before = seconds(Date.parse(previous.lastModified));
