@@ -1,8 +1,11 @@
+import { Fragment } from 'preact';
 import { articlePath, type Media } from '../../../domain/article.js';
 import type { Block, EmbedProvider } from '../../../domain/blocks.js';
 import type { ArticlePage } from '../../../services/reader.js';
 import { Cards, Figure, Spans, TimeLine } from './components.js';
-import { Layout, tagPath, type Site } from './layout.js';
+import { articleDescription, articleJsonLd, articleModified, articlePicture, breadcrumbJsonLd } from './articleJsonLd.js';
+import { zonedIso } from '../structuredData/jsonLd.js';
+import { authorPath, Layout, tagPath, type PageCard, type Site } from './layout.js';
 
 /** One body block as reader HTML; live entries render their blocks with it too. */
 export function BodyBlock({ block, media }: { block: Block; media: Map<number, Media> }) {
@@ -68,8 +71,32 @@ export function datelineText(place: string | null, source: string | null): strin
 export function ArticleView({ site, page }: { site: Site; page: ArticlePage }) {
   const { article: a, media, related } = page;
   const dateline = datelineText(a.datelinePlace, a.sourceLabel);
+  const published = a.publishedAt ?? a.createdAt;
+  // Cards show the 16:9 crop; without a picture Layout falls back to the site's default card.
+  const crop = articlePicture(site, page);
+  const wide = crop?.crops.find((c) => c.ratio === '16x9');
+  const card: PageCard = {
+    type: 'article',
+    image: wide && { url: wide.url, width: wide.width, height: wide.height, alt: crop!.alt, type: 'image/jpeg' },
+    article: {
+      publishedTime: zonedIso(published, a.timeZone),
+      modifiedTime: zonedIso(articleModified(a), a.timeZone),
+      section: a.section.name,
+      tags: a.tags.map((t) => t.name),
+    },
+  };
+  const jsonLd = [articleJsonLd(site, page), breadcrumbJsonLd(site, a)];
   return (
-    <Layout site={site} title={a.headline} description={a.summary} canonical={articlePath(a)}>
+    <Layout
+      site={site}
+      title={a.headline}
+      description={articleDescription(a)}
+      canonical={articlePath(a)}
+      card={card}
+      head={jsonLd.map((text, i) => (
+        <script key={i} type="application/ld+json" dangerouslySetInnerHTML={{ __html: text }}></script>
+      ))}
+    >
       <article class="story">
         <h1>{a.headline}</h1>
         <p class="timeline">
@@ -102,7 +129,18 @@ export function ArticleView({ site, page }: { site: Site; page: ArticlePage }) {
             <BodyBlock key={i} block={block} media={media} />
           ))}
         </div>
-        {a.authors.length > 0 && <p class="byline">{a.authors.map((x) => x.name).join('، ')}</p>}
+        {a.authors.length > 0 && (
+          <p class="byline">
+            {a.authors.map((x, i) => (
+              <Fragment key={x.id}>
+                {i > 0 && '، '}
+                <a href={authorPath(x.slug)} rel="author">
+                  {x.name}
+                </a>
+              </Fragment>
+            ))}
+          </p>
+        )}
         {a.tags.length > 0 && (
           <ul class="tags" aria-label="الوسوم">
             {a.tags.map((t) => (

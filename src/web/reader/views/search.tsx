@@ -84,8 +84,8 @@ export function SearchView(props: { site: Site; results?: SearchResults; query: 
   const filters = r?.filters ?? {};
   const title = props.query ? `نتائج البحث عن: ${props.query}` : 'البحث';
   return (
-    // Result pages are endless and thin: kept out of search engines' indexes.
-    <Layout site={props.site} title={title} head={<meta name="robots" content="noindex" />}>
+    // Result pages are endless and thin: no canonical URL, so Layout keeps them out of indexes.
+    <Layout site={props.site} title={title}>
       <h1 class="section-title">{title}</h1>
       <SearchForm query={props.query} filters={filters} sections={props.site.sections} />
       {props.error && (
