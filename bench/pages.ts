@@ -5,6 +5,8 @@
  * content and the seed page, plus a bare node:http server returning the seed article's bytes
  * from memory. The baseline is the ceiling of this machine and Node for that response, so
  * "article req/s ÷ baseline req/s" carries across machines where raw req/s would not.
+ * The conditional row asks for the article with `If-None-Match` of its current ETag, as a CDN
+ * or browser revalidating does: every answer must be a 304 without a body.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -44,14 +46,16 @@ interface Row {
   p50: number;
   p99: number;
   bytes: number;
-  non2xx: number;
+  /** Answers other than the status this target must give (200, or 304 for the conditional row). */
+  unexpected: number;
   errors: number;
 }
 
-async function measure(target: string, url: string): Promise<Row> {
+async function measure(target: string, url: string, opts: { headers?: Record<string, string>; status?: 200 | 304 } = {}): Promise<Row> {
+  const { headers, status = 200 } = opts;
   // Warm-up, discarded: JIT, the page cache and the connection pool settle before we count.
-  await autocannon({ url, connections, duration: WARMUP_S });
-  const r = await autocannon({ url, connections, duration });
+  await autocannon({ url, connections, duration: WARMUP_S, headers });
+  const r = await autocannon({ url, connections, duration, headers });
   console.error(`${target}: ${r.requests.mean.toFixed(0)} req/s`);
   return {
     target,
@@ -60,7 +64,7 @@ async function measure(target: string, url: string): Promise<Row> {
     p99: r.latency.p99,
     // autocannon counts whole responses, headers included.
     bytes: r.requests.total ? Math.round(r.throughput.total / r.requests.total) : 0,
-    non2xx: r.non2xx,
+    unexpected: status === 200 ? r.non2xx : r['2xx'] + r.non2xx - r['3xx'],
     errors: r.errors,
   };
 }
@@ -72,7 +76,7 @@ function meanOf(target: string, a: Row, b: Row): Row {
     p50: Math.max(a.p50, b.p50),
     p99: Math.max(a.p99, b.p99),
     bytes: a.bytes,
-    non2xx: a.non2xx + b.non2xx,
+    unexpected: a.unexpected + b.unexpected,
     errors: a.errors + b.errors,
   };
 }
@@ -88,21 +92,26 @@ try {
   const before = await measure('baseline (first)', targets.baseline);
   const articleRow = await measure('Nashra article page', targets.article);
   const homeRow = await measure('Nashra home page', targets.home);
+  const conditionalRow = await measure('Nashra article page, If-None-Match (304)', targets.article, {
+    headers: { 'if-none-match': targets.articleEtag },
+    status: 304,
+  });
   const after = await measure('baseline (last)', targets.baseline);
-  rows = [articleRow, homeRow, meanOf('baseline (node:http, same bytes; mean of first and last)', before, after)];
+  rows = [articleRow, homeRow, conditionalRow, meanOf('baseline (node:http, same bytes; mean of first and last)', before, after)];
 } finally {
   // Disconnecting tells the child to close its servers and store and remove its temp dir.
   if (child.connected) child.disconnect();
   await exited;
 }
-const [article, home, baseline] = rows as [Row, Row, Row];
+const [article, home, conditional, baseline] = rows as [Row, Row, Row, Row];
 
 const round = (n: number, digits: number) => Number(n.toFixed(digits));
 const ratio = article.rps / baseline.rps;
 const homeRatio = home.rps / baseline.rps;
+const conditionalRatio = conditional.rps / baseline.rps;
 const problems = rows
-  .filter((r) => r.non2xx || r.errors)
-  .map((r) => `${r.target}: ${r.non2xx} non-2xx responses, ${r.errors} errors`);
+  .filter((r) => r.unexpected || r.errors)
+  .map((r) => `${r.target}: ${r.unexpected} responses with another status than expected, ${r.errors} errors`);
 const verdict =
   `Target (article ≥ ${TARGET_RATIO} × baseline): **${ratio >= TARGET_RATIO ? 'met' : 'not met'}** (${ratio.toFixed(2)})` +
   (problems.length ? ' — but the run had failed requests, so its numbers are not valid' : '');
@@ -118,6 +127,7 @@ const md = [
   `- Article: ${targets.articleSource}`,
   '- Ratios are against the baseline measured in the same run: a bare node:http server returning the same article bytes from memory.',
   '- bytes/response includes response headers (Nashra sends security and caching headers the baseline does not).',
+  '- The 304 row sends `If-None-Match` with the article\'s current ETag; each answer must be a 304 (headers only). Its ratio is against the same full-page baseline.',
   '',
   '| target | req/s (mean) | p50 ms | p99 ms | bytes/response | ratio to baseline |',
   '| --- | ---: | ---: | ---: | ---: | ---: |',
@@ -141,9 +151,14 @@ const json = {
   article_source: targets.articleSource,
   article_rps: round(article.rps, 1),
   home_rps: round(home.rps, 1),
+  conditional_304_rps: round(conditional.rps, 1),
   baseline_rps: round(baseline.rps, 1),
   ratio: round(ratio, 3),
   home_ratio: round(homeRatio, 3),
+  conditional_304_ratio: round(conditionalRatio, 3),
+  conditional_304_p50_ms: conditional.p50,
+  conditional_304_p99_ms: conditional.p99,
+  conditional_304_bytes: conditional.bytes,
   article_p50_ms: article.p50,
   article_p99_ms: article.p99,
   target_ratio: TARGET_RATIO,

@@ -20,6 +20,8 @@ import { buildApp } from '../src/web/app.js';
 
 export interface Targets {
   article: string;
+  /** The article page's current ETag (identity encoding, as autocannon asks), for the conditional row. */
+  articleEtag: string;
   home: string;
   baseline: string;
   /** What the article page is: the seed page, or the newest demo article when the seed is absent. */
@@ -73,12 +75,15 @@ try {
   const res = await fetch(nashra + path, { headers: { 'accept-encoding': 'identity' } });
   if (res.status !== 200) throw new Error(`GET ${path} answered ${res.status}`);
   const body = Buffer.from(await res.arrayBuffer());
+  const articleEtag = res.headers.get('etag');
+  if (!articleEtag) throw new Error(`GET ${path} sent no ETag`);
   const headers = { 'content-type': res.headers.get('content-type') ?? 'text/html', 'content-length': body.length };
   baseline.on('request', (_req, reply) => reply.writeHead(200, headers).end(body));
   await new Promise<void>((done) => baseline.listen(0, '127.0.0.1', done));
 
   const targets: Targets = {
     article: nashra + path,
+    articleEtag,
     home: `${nashra}/`,
     baseline: `http://127.0.0.1:${(baseline.address() as AddressInfo).port}/`,
     articleSource,
