@@ -8,7 +8,8 @@ import { cropPath } from '../../src/services/crops.js';
 import { prepareImage, saveImageIn } from '../../src/services/media.js';
 import { buildApp } from '../../src/web/app.js';
 import { SITE_IMAGES } from '../../src/web/reader/siteImages.js';
-import { headTags, metaValues } from '../../src/web/reader/structuredData/extract.js';
+import { extractJsonLd, headTags, metaValues } from '../../src/web/reader/structuredData/extract.js';
+import { zonedIso } from '../../src/web/reader/structuredData/jsonLd.js';
 import { authorPath, sectionPath, tagPath, THEME_COLOR } from '../../src/web/reader/views/layout.js';
 import { livePath } from '../../src/web/reader/views/live.js';
 import { SEED_PATH, hasSeed, openTestSite, storeTargets, type TestSite } from '../helpers/services.js';
@@ -110,6 +111,24 @@ describe.each(storeTargets())('Open Graph, Twitter cards and canonical URLs ($na
     expect(links.filter((l) => l.rel === 'canonical').map((l) => l.href)).toEqual([url]);
     const oembed = links.filter((l) => l.type === 'application/json+oembed');
     expect(oembed.map((l) => l.href)).toEqual([`${BASE}/oembed?url=${encodeURIComponent(url)}&format=json`]);
+  });
+
+  it('moves the modified time (card and JSON-LD alike) when a revision goes live', async () => {
+    const { workflow } = site.services;
+    const editor = actorFor(await insertTestUser(site.services.store, 'editor'));
+    const draft = input({ status: undefined, lead: undefined, summary: undefined });
+    const a = await workflow.create(editor, draft);
+    await workflow.publish(editor, a.id);
+    await workflow.save(editor, a.id, { ...draft, headline: 'عنوان بعد التحديث' });
+    const updated = await workflow.update(editor, a.id);
+    const html = await page(articlePath(updated));
+    const meta = metaValues(html);
+    const modified = zonedIso(updated.revisedAt!, 'Asia/Damascus');
+    expect(modified).toMatch(/\+03:00$/);
+    expect(one(meta, 'article:modified_time')).toBe(modified);
+    expect(one(meta, 'article:published_time')).toBe('2021-06-28T17:39:00+03:00');
+    const news = extractJsonLd(html)[0] as { dateModified: string; datePublished: string; headline: string };
+    expect(news).toMatchObject({ dateModified: modified, datePublished: '2021-06-28T17:39:00+03:00', headline: 'عنوان بعد التحديث' });
   });
 
   it('keeps tricky text intact through attribute escaping', async () => {
