@@ -210,6 +210,9 @@ describe.each(storeTargets())('sitemaps ($name)', (target) => {
     unpublished = await create({ headline: 'سحب من النشر', publishedAt: '2021-07-20T08:00:00Z', tags: ['سحب'] });
     unpublished = await services.workflow.unpublish(editor, unpublished.id);
 
+    // Inside the news window but not on the site: a draft with a set time, a story taken down.
+    await create({ headline: 'مسودة بموعد', status: 'draft', publishedAt: ago(HOUR) });
+    await services.workflow.unpublish(editor, (await create({ headline: 'سحب اليوم', publishedAt: ago(3 * HOUR) })).id);
     recent = await create({ headline: 'عاجل: "اتفاق" <جديد> & تفاصيل', publishedAt: ago(2 * HOUR) });
     inWindow = await create({ headline: 'قبل ٤٧ ساعة', publishedAt: ago(47 * HOUR) });
     outOfWindow = await create({ headline: 'قبل ٤٩ ساعة', publishedAt: ago(49 * HOUR) });
@@ -352,6 +355,13 @@ describe.each(storeTargets())('sitemaps ($name)', (target) => {
     // 47 hours ago is in, 49 out; the article revised an hour ago was first published 50 hours ago.
     expect(sitemap.locs).toEqual([BASE + articlePath(recent), BASE + articlePath(inWindow)]);
     expect(sitemap.news[0]!.title).toBe('عاجل: "اتفاق" <جديد> & تفاصيل');
+    // The title a reader sees: the page's <h1>, its entities decoded.
+    const page = (await get(articlePath(recent))).body;
+    const h1 = /<h1[^>]*>([^<]*)<\/h1>/.exec(page)![1]!;
+    const decoded = h1.replace(/&(#x?[0-9a-f]+|amp|lt|gt|quot|apos);/gi, (_m, e: string) =>
+      e[0] === '#' ? String.fromCodePoint(parseInt(e.slice(e[1] === 'x' ? 2 : 1), e[1] === 'x' ? 16 : 10)) : ({ amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" } as Record<string, string>)[e]!,
+    );
+    expect(sitemap.news[0]!.title).toBe(decoded);
     expect(sitemap.news[0]!.publicationDate).toBe(w3cDate(recent.publishedAt!));
     expect(sitemap.news[0]!.name).toBe('نشرة');
     expect(sitemap.news[0]!.language).toBe('ar');
