@@ -279,8 +279,8 @@ export function oldUrls(item: WxrItem, site: Pick<WxrSite, 'baseSiteUrl' | 'base
     const path = decodeSlug(link.pathname) + (link.search && link.pathname === '/' ? link.search : '');
     add(path, link.search && link.pathname === '/' ? 'shortlink' : 'permalink');
     const slugAt = segments.findLastIndex((s) => s && decodeSlug(s) === item.slug);
-    for (const old of metaValues(item, '_wp_old_slug')) {
-      const oldSlug = decodeSlug(old);
+    // WordPress can store the same old slug twice (renamed back and forth).
+    for (const oldSlug of new Set(metaValues(item, '_wp_old_slug').map(decodeSlug))) {
       if (!oldSlug || oldSlug === item.slug) continue;
       if (slugAt < 0) {
         warnings.push(`old slug "${oldSlug}": the permalink ${item.link} does not contain the slug; no redirect from it`);
