@@ -199,6 +199,19 @@ https://twitter.com/user/status/1234567890
     ]);
   });
 
+  it('an unclosed tag in one block does not spill into the next (plain blocks share a sanitizer pass)', () => {
+    const r = convertBody(
+      '<!-- wp:paragraph --><p><strong>أ</p><!-- /wp:paragraph --><!-- wp:paragraph --><p>ب</p><!-- /wp:paragraph -->' +
+        '<!-- wp:list --><ul><li><a href="https://x.example/">ج</li></ul><!-- /wp:list --><!-- wp:paragraph --><p>د</p><!-- /wp:paragraph -->',
+    );
+    expect(r.blocks).toEqual([
+      { type: 'paragraph', spans: [{ text: 'أ', bold: true }] },
+      p('ب'),
+      { type: 'list', ordered: false, items: [[{ text: 'ج', href: 'https://x.example/' }]] },
+      p('د'),
+    ]);
+  });
+
   it('text between blocks is read as classic content; broken delimiters are reported', () => {
     const r = convertBody('<!-- wp:paragraph --><p>أ</p><!-- /wp:paragraph -->\nنص حر\n\nhttps://youtu.be/Q8fZr2LwX1c\n<!-- /wp:quote --><!-- wp:paragraph {bad json} --><p>ب</p>');
     expect(r.blocks).toEqual([p('أ'), p('نص حر'), { type: 'embed', url: 'https://youtu.be/Q8fZr2LwX1c', provider: 'youtube' }, p('ب')]);
