@@ -72,6 +72,11 @@ export class CdnPurger {
     this.#unsubscribe = events.subscribe((change) => this.#onChange(change));
   }
 
+  /** Resolves once every change announced so far has been read and its keys queued. */
+  async queued(): Promise<void> {
+    while (this.#lookups.size) await Promise.allSettled([...this.#lookups]);
+  }
+
   /** Resolves once nothing is queued or in flight (tests, and a graceful shutdown that wants to wait). */
   async idle(): Promise<void> {
     while (this.#lookups.size || this.#running) {

@@ -150,6 +150,7 @@ describe.each(storeTargets())('CDN purges ($name)', (target) => {
     while (receiver.calls.length === 0) await new Promise((r) => setTimeout(r, 5));
     await workflow.publish(editor, b.id);
     await workflow.publish(editor, c.id);
+    await purger.queued();
     expect(receiver.calls).toHaveLength(1);
     receiver.release();
     await purger.idle();

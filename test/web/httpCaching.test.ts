@@ -131,7 +131,8 @@ describe.each(storeTargets())('HTTP caching for a CDN ($name)', (target) => {
     expect(after.headers.etag).not.toBe(before.headers.etag);
     expect(after.body).toContain('تأخر القطاف بسبب المطر.');
 
-    await vi.waitFor(() => expect(receiver.calls.length).toBeGreaterThanOrEqual(calls + 2));
+    // The staged save and the update each purge; the two may share one call.
+    await vi.waitFor(() => expect(receiver.calls.length).toBeGreaterThan(calls));
     const last = receiver.calls.at(-1)!;
     expect(last.authorization).toBe('Bearer cdn-token');
     expect(last.body.reason).toBe(`article-${article.id}`);
