@@ -28,6 +28,8 @@ const SETTINGS = {
   NASHRA_CACHE_STALE_IF_ERROR: '3600',
   NASHRA_PURGE_TOKEN: 'cdn-token',
 };
+/** Purges run in the background: wait for the receiver, generously on a busy machine. */
+const WAIT = { timeout: 15_000, interval: 20 };
 const PAGE_POLICY = 'public, max-age=30, s-maxage=600, stale-while-revalidate=120, stale-if-error=3600';
 
 describe.each(storeTargets())('HTTP caching for a CDN ($name)', (target) => {
@@ -44,7 +46,7 @@ describe.each(storeTargets())('HTTP caching for a CDN ($name)', (target) => {
     editor = actorFor(await insertTestUser(site.services.store, 'editor'));
     const a = await site.services.workflow.create(editor, input);
     article = await site.services.workflow.publish(editor, a.id);
-    await vi.waitFor(() => expect(receiver.calls).toHaveLength(1));
+    await vi.waitFor(() => expect(receiver.calls).toHaveLength(1), WAIT);
   });
   afterAll(async () => {
     await app.close();
@@ -132,7 +134,7 @@ describe.each(storeTargets())('HTTP caching for a CDN ($name)', (target) => {
     expect(after.body).toContain('تأخر القطاف بسبب المطر.');
 
     // The staged save and the update each purge; the two may share one call.
-    await vi.waitFor(() => expect(receiver.calls.length).toBeGreaterThan(calls));
+    await vi.waitFor(() => expect(receiver.calls.length).toBeGreaterThan(calls), WAIT);
     const last = receiver.calls.at(-1)!;
     expect(last.authorization).toBe('Bearer cdn-token');
     expect(last.body.reason).toBe(`article-${article.id}`);
@@ -144,7 +146,8 @@ describe.each(storeTargets())('HTTP caching for a CDN ($name)', (target) => {
   it('unpublishing purges the same keys, and the page is gone', async () => {
     const other = await site.services.workflow.create(editor, { ...input, headline: 'سوق الزيت في إدلب' });
     await site.services.workflow.publish(editor, other.id);
-    await vi.waitFor(() => expect(receiver.calls.at(-1)?.body.reason).toBe(`article-${other.id}`));
+    // It may share a call with the previous test's purges.
+    await vi.waitFor(() => expect(receiver.calls.at(-1)?.body.reason.split(' ')).toContain(`article-${other.id}`), WAIT);
     const section = sectionPath(other.section.slug);
     const listed = await get(section);
     expect(listed.headers['surrogate-key']).toContain(`article-${other.id}`);
@@ -156,7 +159,7 @@ describe.each(storeTargets())('HTTP caching for a CDN ($name)', (target) => {
     expect(shorter.statusCode).toBe(200);
     expect(shorter.body).not.toContain('سوق الزيت في إدلب');
     expect(Date.parse(String(shorter.headers['last-modified']))).toBeGreaterThan(Date.parse(String(listed.headers['last-modified'])));
-    await vi.waitFor(() => expect(receiver.calls).toHaveLength(calls + 1));
+    await vi.waitFor(() => expect(receiver.calls).toHaveLength(calls + 1), WAIT);
     expect(receiver.calls.at(-1)!.body.keys).toEqual(expect.arrayContaining([`article-${other.id}`, `section-${other.section.id}`, 'home']));
   });
 
