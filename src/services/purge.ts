@@ -166,7 +166,12 @@ export class CdnPurger {
     while (!this.#closed && (payload = this.#take())) {
       for (let attempt = 1; ; attempt++) {
         const result = await this.#send(payload, attempt);
-        if (result.ok || this.#closed) break;
+        if (result.ok) break;
+        if (this.#closed) {
+          // Aborted by close(): counted with what close() reports as not sent.
+          this.#requeue(payload);
+          break;
+        }
         if (!result.retry || attempt >= this.#o.maxAttempts) {
           this.#log.error({ ...summary(payload), attempts: attempt }, 'purge: gave up; cached copies expire by s-maxage');
           break;
