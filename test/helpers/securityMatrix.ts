@@ -1,6 +1,7 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { Role, User } from '../../src/domain/user.js';
 import { buildApp } from '../../src/web/app.js';
+import { cropPath } from '../../src/services/crops.js';
 import { pngFor } from './securityContent.js';
 import { addUser, FORM, form, loginForm, signIn, type Signed } from './newsroom.js';
 import { type CollectedRoute, routeKey, routesOf, UNSAFE_METHODS } from './securityRoutes.js';
@@ -29,7 +30,7 @@ export interface MatrixSite {
   app: FastifyInstance;
   routes: CollectedRoute[];
   members: Record<Role, Member>;
-  published: { id: number; slug: string; section: string; tag: string };
+  published: { id: number; slug: string; section: string; tag: string; author: string };
   media: { id: number; key: string };
   bystander: User;
   dispose(): Promise<void>;
@@ -39,6 +40,7 @@ const ARTICLE = {
   headline: 'خبر للاختبار',
   section: 'أخبار',
   tags: ['اختبار'],
+  authors: ['كاتب الاختبار'],
   timeZone: 'Asia/Damascus',
   city: 'دمشق',
   body: [{ type: 'paragraph' as const, spans: [{ text: 'فقرة.' }] }],
@@ -88,7 +90,7 @@ export async function matrixSite(): Promise<MatrixSite> {
     app,
     routes: routesOf(app),
     members,
-    published: { id: live.id, slug: live.slug, section: live.section.slug, tag: live.tags[0]!.slug },
+    published: { id: live.id, slug: live.slug, section: live.section.slug, tag: live.tags[0]!.slug, author: live.authors[0]!.slug },
     media: { id: m.id, key: m.storageKey! },
     bystander,
     dispose: async () => {
@@ -124,7 +126,13 @@ export async function concreteUrl(s: MatrixSite, r: CollectedRoute): Promise<str
     '/assets/fonts/:name': '/assets/fonts/noto-naskh-arabic-arabic-400-normal.woff2',
     '/media/*': `/media/${s.media.key}`,
     '/oembed': `/oembed?url=${e(`${s.site.config.baseUrl}/news/${p.id}`)}`,
+    '/author/:slug': `/author/${e(p.author)}`,
+    '/media/crop/:id/:version/:file': cropPath({ id: s.media.id, storageKey: s.media.key }, '16x9'),
   };
+  for (const kind of ['section', 'tag', 'author'] as const) {
+    for (const ext of ['xml', 'atom', 'json']) fixed[`/${kind}/:slug/feed.${ext}`] = `/${kind}/${e(p[kind])}/feed.${ext}`;
+  }
+  fixed['/sitemaps/:file'] = '/sitemaps/sections.xml';
   if (fixed[r.url]) return fixed[r.url]!;
   let url = r.url;
   if (/\/articles\/:id/.test(url)) url = url.replace(':id', String(await freshDraft(s)));
