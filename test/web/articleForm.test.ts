@@ -3,7 +3,7 @@ import { embedProvider, type Span } from '../../src/domain/blocks.js';
 import { newArticleFields } from '../../src/web/newsroom/articleFields.js';
 import { fieldsToInput, fromLocalInput, readFields, splitNames } from '../../src/web/newsroom/articleForm.js';
 import { markupToSpans, spansToMarkup } from '../../src/web/newsroom/inlineMarkup.js';
-import { htmlToBlocks } from '../../src/web/newsroom/pasteHtml.js';
+import { htmlToBlocks } from '../../src/ingest/html/htmlToBlocks.js';
 import { countWords, readingTimeText } from '../../src/web/newsroom/views/stats.js';
 
 const defaults = { city: 'دمشق', timeZone: 'Asia/Damascus', section: 'أخبار' };

@@ -1,7 +1,7 @@
 import sanitizeHtml from 'sanitize-html';
 import { embedProvider, type Block, type Span } from '../../domain/blocks.js';
 import { captionAndCredit } from '../page/parse.js';
-import { htmlToBlocks } from '../../web/newsroom/pasteHtml.js';
+import { htmlToBlocks } from '../html/htmlToBlocks.js';
 
 /**
  * HTML fragments of a WordPress body to Nashra blocks. The newsroom's paste sanitizer does the

@@ -11,7 +11,7 @@ import { emptyBlock, fieldsToInput, fromLocalInput, readFields, type ArticleFiel
 import { applyBlockOp, readEditorPost, resolveMedia, serviceErrors, type EditorPost } from './articleRequest.js';
 import { EDITOR_BODY_LIMIT, setUpEditorScope } from './editorScope.js';
 import { newsroomContext, seeOther, sendNewsroomPage } from './page.js';
-import { htmlToBlocks, MAX_PASTE_CHARS } from './pasteHtml.js';
+import { htmlToBlocks, MAX_PASTE_CHARS } from '../../ingest/html/htmlToBlocks.js';
 import { renderPreview, workingCopy } from './preview.js';
 import { bodyWords } from './views/stats.js';
 import { ArticleListPage, EditorPage, RevisionsPage } from './views/pages.js';
