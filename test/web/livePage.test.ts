@@ -247,8 +247,8 @@ describe.each(storeTargets())('live reader pages on $name', (target) => {
       expect(data.url).toBe(url);
       expect(data.headline).toBe(c.title);
       expect(data.description).toBe('ملخص التغطية');
-      expect(data.image).toMatch(/^https:\/\/nashra\.example\/assets\/icon\.svg$/);
-      expect(data.publisher).toEqual({ '@type': 'Organization', name: 'نشرة', url: 'https://nashra.example', logo: { '@type': 'ImageObject', url: 'https://nashra.example/assets/icon.svg' } });
+      expect(data.image).toBe('https://nashra.example/og-default.png');
+      expect(data.publisher).toEqual({ '@type': 'Organization', name: 'نشرة', url: 'https://nashra.example', logo: { '@type': 'ImageObject', url: 'https://nashra.example/logo.png', width: 600, height: 60 } });
       expect(data.datePublished).toMatch(ZONED);
       expect(data.coverageStartTime).toBe(data.datePublished);
       expect(data.coverageEndTime).toBeUndefined();

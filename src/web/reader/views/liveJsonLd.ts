@@ -2,7 +2,7 @@ import type { Media } from '../../../domain/article.js';
 import type { LiveEntry } from '../../../domain/live.js';
 import { machineTime } from '../../../domain/time.js';
 import type { EntryContext, LivePage } from '../../../services/liveReader.js';
-import { assetUrl } from '../assets.js';
+import { SITE_IMAGES } from '../siteImages.js';
 import type { Site } from './layout.js';
 import { entryHeadline, entryText, livePath, streamPlayer } from './live.js';
 
@@ -53,8 +53,9 @@ export function liveJsonLd(site: Site, page: LivePage): string {
   const pageUrl = site.baseUrl + livePath(c.slug);
   // Newest first by id; a pinned entry is one of them, not an extra.
   const latest = page.entries.slice(0, JSON_LD_UPDATES);
-  const icon = site.baseUrl + assetUrl('icon.svg').replace(/\?.*$/, '');
-  const image = firstImage(site.baseUrl, page.entries, page.ctx) ?? icon;
+  // Raster, as search engines want for a logo and a card; SVG is not accepted there.
+  const { logo, ogDefault } = SITE_IMAGES;
+  const image = firstImage(site.baseUrl, page.entries, page.ctx) ?? site.baseUrl + ogDefault.path;
   const modified = latest.map((e) => e.editedAt ?? e.createdAt).sort().at(-1) ?? c.startedAt;
   const player = streamPlayer(c.streamUrl);
   const data: Json = {
@@ -67,7 +68,7 @@ export function liveJsonLd(site: Site, page: LivePage): string {
     headline: c.title,
     description: c.summary ?? c.title,
     image,
-    publisher: { '@type': 'Organization', name: site.name, url: site.baseUrl, logo: { '@type': 'ImageObject', url: icon } },
+    publisher: { '@type': 'Organization', name: site.name, url: site.baseUrl, logo: { '@type': 'ImageObject', url: site.baseUrl + logo.path, width: logo.width, height: logo.height } },
     datePublished: machineTime(c.startedAt),
     dateModified: machineTime(c.endedAt && c.endedAt > modified ? c.endedAt : modified),
     coverageStartTime: machineTime(c.startedAt),
