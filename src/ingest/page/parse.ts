@@ -73,7 +73,8 @@ const TERMINAL_RE = /[.!?؟:،,;؛…"]$/u;
 const BULLET_RE = /^[-•*–·]\s+(.+)$/u;
 const NUMBERED_RE = /^\d{1,2}[.)\-]\s+(.+)$/u;
 
-function dateline(text: string): { place: string; source: string } | null {
+/** `إسطنبول - متابعات` → place and source; null unless both parts are short and unpunctuated. */
+export function dateline(text: string): { place: string; source: string } | null {
   const m = DATELINE_RE.exec(text);
   if (!m || TERMINAL_RE.test(text) || /\d/.test(toLatinDigits(text))) return null;
   const [place, source] = [m[1]!.trim(), m[2]!.trim()];
