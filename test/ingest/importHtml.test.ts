@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Block } from '../../src/domain/blocks.js';
+import { extractArticle, MAX_ELEMENTS } from '../../src/ingest/html/extract.js';
 import { importHtmlFile } from '../../src/ingest/html/importHtml.js';
 import { ImportError } from '../../src/ingest/page/read.js';
 import { countArticles } from '../../src/store/articles.js';
@@ -163,5 +164,36 @@ describe.each(storeTargets())('HTML article import on $name', (target) => {
     }
     expect(await countArticles(site.services.store.db)).toBe(before);
     expect(filesUnder(site.config.mediaDir)).toHaveLength(media);
+  });
+});
+
+describe('extractArticle (no store)', () => {
+  const opts = { defaultTimeZone: 'Asia/Damascus', defaultCity: 'دمشق' };
+  const para = 'فقرة من متن الخبر تكفي طولاً لتُعدّ مقالاً كاملاً، وفيها ما يكفي من الكلمات ليجدها محرك الاستخراج. ';
+  const page = (head: string, body: string) =>
+    `<!DOCTYPE html><html lang="ar"><head>${head}</head><body><article><h1>عنوان الخبر التجريبي</h1>${body}<p>${para.repeat(2)}</p><p>${para}</p></article></body></html>`;
+
+  it('refuses a page with more elements than Readability is allowed to parse', () => {
+    const r = extractArticle(page('', '<i></i>'.repeat(MAX_ELEMENTS)), opts);
+    expect(r).toEqual({ ok: false, error: expect.stringMatching(/elements; the limit is 60000$/) });
+  });
+
+  it('reads a time without an offset in the newsroom zone, and says so', () => {
+    const r = extractArticle(page('<meta property="article:published_time" content="2021-06-28T17:39">', ''), opts);
+    expect(r.ok && r.article.publishedAt).toBe('2021-06-28T14:39:00Z');
+    expect(r.ok && r.warnings).toContain('article:published_time "2021-06-28T17:39" names no UTC offset; read as دمشق time (Asia/Damascus)');
+  });
+
+  it('keeps no script, handler or javascript: link, reads lazy images, and takes the first figure as lead without og:image', () => {
+    const body = `<figure><img src="data:image/gif;base64,R0lGOD" data-src="https://img.example/a.jpg" onerror="alert(1)"><figcaption>صورة <cite>الأناضول</cite></figcaption></figure>
+      <p>نص <a href="javascript:alert(1)">رابط خبيث</a> و<a href="https://example.org/ok" onclick="x()">رابط سليم</a> <img src="x" onerror="alert(2)"></p>
+      <script>alert(3)</script><iframe src="https://www.youtube.com/embed/dQw4w9WgXcQ"></iframe>`;
+    const r = extractArticle(page('', body), opts);
+    if (!r.ok) throw new Error(r.error);
+    expect(r.article.lead).toEqual({ src: 'https://img.example/a.jpg', caption: 'صورة', credit: 'الأناضول' });
+    const json = JSON.stringify(r.article.body);
+    expect(json).not.toMatch(/alert|javascript|onerror|onclick/);
+    expect(r.article.body).toContainEqual({ type: 'embed', url: 'https://www.youtube.com/watch?v=dQw4w9WgXcQ', provider: 'youtube' });
+    expect(json).toContain('"href":"https://example.org/ok"');
   });
 });
