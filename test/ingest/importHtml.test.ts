@@ -184,6 +184,17 @@ describe('extractArticle (no store)', () => {
     expect(r.ok && r.warnings).toContain('article:published_time "2021-06-28T17:39" names no UTC offset; read as دمشق time (Asia/Damascus)');
   });
 
+  it('takes the time from JSON-LD, then <time datetime>, and the address from the "saved from" comment', () => {
+    const ld = '<script type="application/ld+json">{"@graph":[{"@type":"WebSite"},{"@type":"NewsArticle","datePublished":"2021-06-28T10:00:00Z"}]}</script>';
+    const fromLd = extractArticle(page(ld, '<time datetime="2021-06-27T09:00:00Z">أمس</time>'), opts);
+    expect(fromLd.ok && [fromLd.article.publishedAt, fromLd.article.timeFrom]).toEqual(['2021-06-28T10:00:00Z', 'JSON-LD datePublished']);
+    const saved = `<!-- saved from url=(0030)https://news.example/a/1.html -->\n${page('', '<time datetime="2021-06-27T09:00:00Z">أمس</time><p><a href="/b/2">صلة</a></p>')}`;
+    const fromTime = extractArticle(saved, opts);
+    if (!fromTime.ok) throw new Error(fromTime.error);
+    expect([fromTime.article.publishedAt, fromTime.article.timeFrom, fromTime.article.sourceUrl]).toEqual(['2021-06-27T09:00:00Z', '<time datetime>', 'https://news.example/a/1.html']);
+    expect(JSON.stringify(fromTime.article.body)).toContain('"href":"https://news.example/b/2"');
+  });
+
   it('keeps no script, handler or javascript: link, reads lazy images, and takes the first figure as lead without og:image', () => {
     const body = `<figure><img src="data:image/gif;base64,R0lGOD" data-src="https://img.example/a.jpg" onerror="alert(1)"><figcaption>صورة <cite>الأناضول</cite></figcaption></figure>
       <p>نص <a href="javascript:alert(1)">رابط خبيث</a> و<a href="https://example.org/ok" onclick="x()">رابط سليم</a> <img src="x" onerror="alert(2)"></p>
