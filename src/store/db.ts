@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type LogEvent } from 'kysely';
 import pg from 'pg';
 import { isPostgres } from './migrations/columns.js';
 import { migrations } from './migrations/index.js';
@@ -17,12 +17,29 @@ export interface StoreOptions {
   pgSchema?: string | undefined;
   /** SQLite file name inside dataDir; `:memory:` is allowed for throwaway stores. */
   sqliteFile?: string | undefined;
+  /** PostgreSQL: statements running longer are cancelled (30 s by default; 0: no limit). */
+  statementTimeoutMs?: number | undefined;
 }
 
 export interface Store {
   db: Kysely<Database>;
   engine: Engine;
   close(): Promise<void>;
+  /** Pool use and failed statements since the store opened, for `/metrics`. */
+  stats?(): StoreStats;
+}
+
+export interface StoreStats {
+  queryErrors: number;
+  /** PostgreSQL's connections: open, idle, and requests waiting for one. */
+  pool?: { total: number; idle: number; waiting: number };
+}
+
+/** Kysely calls this for every statement; only failures are counted, so it costs an addition. */
+function countErrors(counts: { queryErrors: number }): (event: LogEvent) => void {
+  return (event) => {
+    if (event.level === 'error') counts.queryErrors++;
+  };
 }
 
 export function isPostgresUrl(url: string | undefined): url is string {
@@ -31,13 +48,30 @@ export function isPostgresUrl(url: string | undefined): url is string {
 
 export function openStore(opts: StoreOptions): Store {
   if (isPostgresUrl(opts.databaseUrl)) {
+    const statementMs = opts.statementTimeoutMs ?? 30_000;
     const pool = new pg.Pool({
       connectionString: opts.databaseUrl,
       max: 10,
+      // An outage must answer fast (a 503, src/store/unavailable.ts), not hold requests until the
+      // OS gives up: a connect takes milliseconds when the server is up, so 2 s means it is not.
+      connectionTimeoutMillis: 2_000,
+      // A dead peer that sent no reset (a cable pulled, a VM frozen) is noticed by keepalives.
+      keepAlive: true,
+      // The server ends a statement running past this; the client-side read timeout, a little
+      // later, covers a server that cannot even say so.
+      ...(statementMs > 0 ? { statement_timeout: statementMs, query_timeout: statementMs + 5_000 } : {}),
       ...(opts.pgSchema ? { options: `-c search_path=${opts.pgSchema}` } : {}),
     });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, engine: 'postgres', close: () => db.destroy() };
+    // An idle client whose connection dies (PostgreSQL restarted) is dropped by the pool, which
+    // then emits 'error': with no listener, that would crash the process. So would an error on a
+    // checked-out client between two queries; its next query fails instead, and the pool drops
+    // it on release. Either way the next request gets a fresh connection: recovery needs no restart.
+    pool.on('error', () => {});
+    pool.on('connect', (client) => client.on('error', () => {}));
+    const counts = { queryErrors: 0 };
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: countErrors(counts) });
+    const stats = () => ({ ...counts, pool: { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } });
+    return { db, engine: 'postgres', close: () => db.destroy(), stats };
   }
   const file = opts.sqliteFile ?? 'nashra.db';
   if (file !== ':memory:') mkdirSync(opts.dataDir, { recursive: true });
@@ -48,23 +82,38 @@ export function openStore(opts: StoreOptions): Store {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { db, engine: 'sqlite', close: () => db.destroy() };
+  const counts = { queryErrors: 0 };
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log: countErrors(counts) });
+  return { db, engine: 'sqlite', close: () => db.destroy(), stats: () => ({ ...counts }) };
 }
 
 export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  const { error, results } = await (await migratorFor(db)).migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** A trivial query: throws when the database cannot answer. */
+export async function pingDatabase(db: Kysely<Database>): Promise<void> {
+  await sql`select 1`.execute(db);
+}
+
+/** The migrations this code knows that the database has not run (`/readyz` answers 503 while any are). */
+export async function pendingMigrations(db: Kysely<Database>): Promise<string[]> {
+  const all = await (await migratorFor(db)).getMigrations();
+  return all.filter((m) => !m.executedAt).map((m) => m.name);
+}
+
+async function migratorFor(db: Kysely<Database>): Promise<Migrator> {
   // Unless told a schema, Kysely takes its bookkeeping tables in *any* schema of the database for
   // its own: with several schemas in one database (each test run has one), it would skip creating
   // them in ours. The current schema is where search_path puts everything else.
   const schema = isPostgres(db as Kysely<unknown>)
     ? (await sql<{ name: string }>`select current_schema() as name`.execute(db)).rows[0]?.name
     : undefined;
-  const migrator = new Migrator({
+  return new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
