@@ -7,7 +7,9 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createServices } from '../../src/services/index.js';
+import { Migrator } from 'kysely';
 import { openStore } from '../../src/store/db.js';
+import { migrations } from '../../src/store/migrations/index.js';
 import { buildApp } from '../../src/web/app.js';
 import { available } from '../helpers/services.js';
 import { freePort, runNashra, startNashra, type ServerProcess } from '../helpers/serverProcess.js';
@@ -262,6 +264,28 @@ describe.each(engines)('nashra backup and restore (%s)', (engine) => {
     expect(r.stderr).toMatch(/restore goes only into an empty (data directory|database or schema)/);
     expect(r.stderr.trim().split('\n').filter((l) => l.startsWith('nashra:'))).toHaveLength(1);
   }, 60_000);
+
+  it('restores a backup from an older schema and migrates it to the latest', async () => {
+    const old = await newTarget();
+    const config = loadConfig(old);
+    const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    const migrator = new Migrator({ db: store.db, provider: { getMigrations: async () => migrations } });
+    const { error } = await migrator.migrateTo('0003_live');
+    await store.close();
+    expect(error).toBeUndefined();
+    const out = join(mkdtempSync(join(tmpdir(), 'nashra-backup-old-')), 'backup');
+    dirs.push(join(out, '..'));
+    await nashra(['backup', '--to', out], old);
+    expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).migration.latest).toBe('0003_live');
+
+    const target = await newTarget();
+    const r = await runNashra(['restore', out, '--json'], target);
+    expect(r.code, r.stderr).toBe(0);
+    const later = Object.keys(migrations).filter((m) => m > '0003_live').sort();
+    expect(later.length).toBeGreaterThan(0);
+    expect(JSON.parse(r.stdout).migrated).toEqual(later);
+    expect(r.stderr).toContain('restore: migrated from 0003_live');
+  }, 120_000);
 
   it.runIf(engine === 'postgres')('names an unreachable PostgreSQL in one line and writes no backup', async () => {
     const url = new URL(PG_URL!);
