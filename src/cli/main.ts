@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '../config.js';
 import { ImportError } from '../ingest/page/read.js';
 import { migrateToLatest, openStore } from '../store/db.js';
 import { importPages } from './importCommand.js';
+import { importWordpressSite } from './wordpressCommand.js';
 import { reindexSearch } from './searchCommand.js';
 import { serve } from './serve.js';
 import { createToken, revokeToken } from './tokenCommand.js';
@@ -47,6 +48,17 @@ imports
   .option('--keep-going', 'go on with the next file after a failed one')
   .action(async (files: string[], opts) => {
     process.exitCode = await importPages(files, opts);
+  });
+imports
+  .command('wordpress')
+  .description('import a WordPress export (WXR): authors, categories, tags, posts, pages, media; run again to update')
+  .argument('<file>', 'the export (Tools → Export → All content)')
+  .option('--uploads <dir>', 'the folder mirroring wp-content/uploads (without it, no pictures are imported)')
+  .option('--timezone <zone>', 'the site’s IANA time zone, for drafts’ dates (default: NASHRA_TIMEZONE)')
+  .option('--dry-run', 'write nothing; report what would change')
+  .option('--json', 'print the report as JSON on stdout')
+  .action(async (file: string, opts) => {
+    process.exitCode = await importWordpressSite(file, opts);
   });
 
 const search = program.command('search').description('the search index');

@@ -8,6 +8,8 @@ import { LiveBus } from '../live/bus.js';
 import { LiveService } from './live.js';
 import { LiveReader } from './liveReader.js';
 import { MediaLibrary } from './mediaLibrary.js';
+import { PageService } from './pages.js';
+import { RedirectService } from './redirects.js';
 import { ReaderService } from './reader.js';
 import { SearchService } from '../search/service.js';
 import { SitemapService } from './sitemaps.js';
@@ -34,6 +36,10 @@ export interface Services {
   sitemaps: SitemapService;
   /** Fixed-ratio crops of pictures for structured data and social cards. */
   crops: CropService;
+  /** Static pages (من نحن …) outside the news workflow. */
+  pages: PageService;
+  /** Old URLs (imported WordPress permalinks) answering 301. */
+  redirects: RedirectService;
 }
 
 export function createServices(store: Store, config: Config): Services {
@@ -57,5 +63,7 @@ export function createServices(store: Store, config: Config): Services {
     search: new SearchService(store, { timeZone: config.timeZone }),
     sitemaps: new SitemapService(store),
     crops: new CropService(store, config.mediaDir),
+    pages: new PageService(store, events),
+    redirects: new RedirectService(store),
   };
 }

@@ -9,6 +9,7 @@ export interface SectionTable {
   slug: string;
   name: string;
   position: number;
+  parent_id: Optional<number>;
 }
 
 export interface TagTable {
@@ -61,6 +62,8 @@ export interface ArticleTable {
   scheduled_at: Optional<string>;
   staged_revision_id: Optional<number>;
   revised_at: Optional<string>;
+  /** 0/1: a sticky WordPress post; the home page's lead prefers it (migration 0005). */
+  featured: ColumnType<number, number | undefined, number>;
 }
 
 export interface ArticleTagTable {
@@ -191,6 +194,37 @@ export interface SearchDocumentTable {
   published_at: string;
 }
 
+/** Static pages (من نحن …), migration 0005. Body: JSON blocks, like articles. */
+export interface PageTable {
+  id: Generated<number>;
+  slug: string;
+  title: string;
+  body: string;
+  status: 'draft' | 'published';
+  position: ColumnType<number, number | undefined, number>;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Which local row an item from an import source became (WordPress post id, GUID, login …). */
+export interface ImportKeyTable {
+  source: string;
+  kind: string;
+  external_id: string;
+  local_id: number;
+  hash: string | null;
+  updated_at: string;
+}
+
+/** An old URL (decoded path, no trailing slash) answering 301 to an article or page. */
+export interface RedirectTable {
+  path: string;
+  target_type: 'article' | 'page';
+  target_id: number;
+  source: string | null;
+  created_at: string;
+}
+
 export interface Database {
   sections: SectionTable;
   tags: TagTable;
@@ -210,4 +244,7 @@ export interface Database {
   live_entries: LiveEntryTable;
   live_events: LiveEventTable;
   search_documents: SearchDocumentTable;
+  pages: PageTable;
+  import_keys: ImportKeyTable;
+  redirects: RedirectTable;
 }

@@ -17,6 +17,8 @@ import { machineFiles } from './reader/machineFiles.js';
 import { oembedRoutes } from './reader/oembed.js';
 import { liveStream } from './reader/liveStream.js';
 import { readerRoutes, sendNotFound } from './reader/routes.js';
+import { staticPageRoutes } from './reader/staticPages.js';
+import { pageRoutes } from './newsroom/pageRoutes.js';
 import { searchPage } from './reader/searchPage.js';
 import { sitemapRoutes } from './reader/sitemaps.js';
 import { fixedSecurityHeaders } from './security.js';
@@ -89,6 +91,8 @@ export async function buildApp({ services, logger }: AppOptions): Promise<Fastif
   await app.register(oembedRoutes, { services });
   await app.register(sitemapRoutes, { services });
   await app.register(readerRoutes, { services });
+  await app.register(staticPageRoutes, { services });
+  await app.register(pageRoutes, { services });
   await app.register(livePages, { services });
   await app.register(searchPage, { services });
 

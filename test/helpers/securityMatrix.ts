@@ -2,6 +2,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import type { Role, User } from '../../src/domain/user.js';
 import { buildApp } from '../../src/web/app.js';
 import { cropPath } from '../../src/services/crops.js';
+import { insertItemOnce, insertSource } from '../../src/store/ingest.js';
 import { pngFor } from './securityContent.js';
 import { addUser, FORM, form, loginForm, signIn, type Signed } from './newsroom.js';
 import { type CollectedRoute, routeKey, routesOf, UNSAFE_METHODS } from './securityRoutes.js';
@@ -61,12 +62,15 @@ const BODIES: Record<string, Record<string, unknown>> = {
   'POST /api/v1/articles/:id/schedule': { at: '2099-01-01T10:00:00Z' },
   'PATCH /api/v1/media/:id': { caption: 'تعليق' },
   'POST /newsroom/live': { title: 'تغطية للاختبار' },
+  'POST /newsroom/ingest/sources': { name: 'مصدر للاختبار', url: 'https://feeds.test/matrix.xml', every: '5m' },
   'POST /newsroom/live/:id/entries': { text: 'مدخل' },
   'POST /newsroom/live/:id/entries/:entryId/edit': { text: 'مدخل مصحح' },
   'POST /newsroom/live/:id/entries/:entryId/flags': { keyEvent: '1' },
   'POST /api/v1/live': { title: 'تغطية للاختبار' },
   'POST /api/v1/live/:id/entries': { text: 'مدخل' },
   'PATCH /api/v1/live/:id/entries/:entryId': { text: 'مدخل مصحح' },
+  'POST /newsroom/pages': { title: 'صفحة للاختبار', text: 'فقرة.', status: 'draft' },
+  'POST /newsroom/pages/:id': { title: 'من نحن', text: 'فقرة.', status: 'published' },
 };
 
 export async function matrixSite(): Promise<MatrixSite> {
@@ -105,6 +109,17 @@ export async function freshDraft(s: MatrixSite): Promise<number> {
   return (await s.site.services.workflow.create(actorFor(s.members.contributor.user), ARTICLE)).id;
 }
 
+/** A feed source with one item waiting in the incoming queue, written straight to the store. */
+export async function freshIncomingItem(s: MatrixSite): Promise<{ sourceId: number; itemId: number }> {
+  const { db } = s.site.services.store;
+  const at = new Date().toISOString();
+  const src = await insertSource(db, { name: 'وكالة', url: `https://feeds.test/${Math.random().toString(36).slice(2)}.xml`, section: null, intervalS: 300, at: '2999-01-01T00:00:00.000Z' });
+  const body = JSON.stringify([{ type: 'paragraph', spans: [{ text: 'نص.' }] }]);
+  await insertItemOnce(db, { sourceId: src.id, key: 'k1', title: 'خبر وارد', link: 'https://feeds.test/1', excerpt: 'نص.', body, publishedAt: at, receivedAt: at });
+  const item = await db.selectFrom('incoming_items').select('id').where('source_id', '=', src.id).executeTakeFirstOrThrow();
+  return { sourceId: src.id, itemId: item.id };
+}
+
 /** A running coverage with one entry written by the contributor: what each live route is tried on. */
 export async function freshLiveEntry(s: MatrixSite): Promise<{ coverageId: number; entryId: number }> {
   const { services } = s.site;
@@ -114,6 +129,12 @@ export async function freshLiveEntry(s: MatrixSite): Promise<{ coverageId: numbe
 }
 
 /** The route's pattern with its parameters filled in for this site. */
+/** The matrix site's static page (من نحن), published, made on first use. */
+async function staticPage(s: MatrixSite): Promise<{ id: number; slug: string }> {
+  const pages = s.site.services.pages;
+  return (await pages.list())[0] ?? (await pages.create({ title: 'من نحن', body: [{ type: 'paragraph', spans: [{ text: 'فقرة.' }] }], status: 'published' }));
+}
+
 export async function concreteUrl(s: MatrixSite, r: CollectedRoute): Promise<string> {
   const e = encodeURIComponent;
   const p = s.published;
@@ -135,6 +156,10 @@ export async function concreteUrl(s: MatrixSite, r: CollectedRoute): Promise<str
   fixed['/sitemaps/:file'] = '/sitemaps/sections.xml';
   if (fixed[r.url]) return fixed[r.url]!;
   let url = r.url;
+  if (url === '/page/:slug' || url === '/newsroom/pages/:id') {
+    const page = await staticPage(s);
+    return url === '/page/:slug' ? `/page/${e(page.slug)}` : `/newsroom/pages/${page.id}`;
+  }
   if (/\/articles\/:id/.test(url)) url = url.replace(':id', String(await freshDraft(s)));
   if (/^\/(newsroom|api\/v1)\/live\/:id/.test(url)) {
     const live = await freshLiveEntry(s);
@@ -145,6 +170,10 @@ export async function concreteUrl(s: MatrixSite, r: CollectedRoute): Promise<str
     // An ended coverage's stream replays and closes, so inject() gets a whole answer.
     if (url.endsWith('/events')) await s.site.services.live.endCoverage(actorFor(s.members.editor.user), live.coverageId);
     url = url.replace(':slug', String(live.coverageId));
+  }
+  if (url.startsWith('/newsroom/ingest/')) {
+    const fresh = await freshIncomingItem(s);
+    url = url.replace(':id', String(url.includes('/items/') ? fresh.itemId : fresh.sourceId));
   }
   if (/\/media\/:id/.test(url)) url = url.replace(':id', String(s.media.id));
   if (/\/users\/:id/.test(url)) url = url.replace(':id', String(s.bystander.id));

@@ -3,6 +3,7 @@ import * as m0001 from './0001_content.js';
 import * as m0002 from './0002_newsroom.js';
 import * as m0003 from './0003_live.js';
 import * as m0004 from './0004_search.js';
+import * as m0005 from './0005_wordpress.js';
 
 /** Static list, so the compiled package needs no directory scan. Append only. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '0002_newsroom': m0002,
   '0003_live': m0003,
   '0004_search': m0004,
+  '0005_wordpress': m0005,
 };

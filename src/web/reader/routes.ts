@@ -10,18 +10,20 @@ import { authorPath, renderPage, sectionPath, tagPath, type Site } from './views
 import { ListView } from './views/list.js';
 import { NotFoundView } from './views/notFound.js';
 import { isSlugParam } from './slugParam.js';
+import { mayBeShortlink, sendOldUrlRedirect } from './redirects.js';
 
 // One cache per Services, so sendNotFound (called from app.ts's handlers) shares it.
 const caches = new WeakMap<Services, PageCache>();
-function cacheFor(services: Services): PageCache {
+export function cacheFor(services: Services): PageCache {
   let cache = caches.get(services);
   if (!cache) caches.set(services, (cache = new PageCache(services)));
   return cache;
 }
 
-async function siteOf(services: Services): Promise<Site> {
+export async function siteOf(services: Services): Promise<Site> {
   const { siteName, baseUrl } = services.config;
-  return { name: siteName, baseUrl, sections: await services.reader.sections() };
+  const [sections, pages] = await Promise.all([services.reader.sections(), services.pages.published()]);
+  return { name: siteName, baseUrl, sections, pages };
 }
 
 const MAX_ID = 2 ** 31;
@@ -48,6 +50,9 @@ export async function sendNotFound(services: Services, req: FastifyRequest, repl
   if (isApi(req.url)) {
     return reply.code(404).type('application/json; charset=utf-8').send({ error: 'غير موجود' });
   }
+  // An old (imported WordPress) URL: only asked here, where no route answered.
+  const moved = await sendOldUrlRedirect(services, req, reply);
+  if (moved) return moved;
   // Not a path: one cached 404 page serves every unknown URL.
   const page = await cacheFor(services).get(req, '404', async () => ({
     html: renderPage(NotFoundView, { site: await siteOf(services) }),
@@ -78,8 +83,12 @@ export async function readerRoutes(app: FastifyInstance, opts: { services: Servi
     return page ? sendPage(req, reply, page) : sendNotFound(services, req, reply);
   }
 
-  app.get('/', route, (req, reply) =>
-    serve(req, reply, '/', async () => {
+  app.get('/', route, async (req, reply) => {
+    if (mayBeShortlink(req.url)) {
+      const moved = await sendOldUrlRedirect(services, req, reply);
+      if (moved) return moved;
+    }
+    return serve(req, reply, '/', async () => {
       const [site, home] = await Promise.all([siteOf(services), services.reader.home()]);
       const shown = [...home.latest, ...home.groups.flatMap((g) => g.articles)];
       return {
@@ -87,8 +96,8 @@ export async function readerRoutes(app: FastifyInstance, opts: { services: Servi
         keys: [HOME_KEY, ...new Set(shown.map((a) => articleKey(a.id)))],
         lastModified: newestChange(shown),
       };
-    }),
-  );
+    });
+  });
 
   for (const kind of ['section', 'tag', 'author'] as const) {
     app.get<SlugParams>(`/${kind}/:slug`, route, (req, reply) => {

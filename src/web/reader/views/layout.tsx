@@ -1,4 +1,4 @@
-import type { ComponentChildren, FunctionComponent } from 'preact';
+import { Fragment, type ComponentChildren, type FunctionComponent } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import type { Named } from '../../../domain/article.js';
 import { assetUrl } from '../assets.js';
@@ -9,6 +9,8 @@ export interface Site {
   name: string;
   baseUrl: string;
   sections: Named[];
+  /** Published static pages, linked from the footer (من نحن …). */
+  pages?: { slug: string; title: string }[];
 }
 
 export const sectionPath = (slug: string) => `/section/${encodeURIComponent(slug)}`;
@@ -154,6 +156,12 @@ export function Layout(props: {
         <footer class="site-footer">
           <p>
             © {site.name} — <a href="/">الرئيسية</a>
+            {site.pages?.map((p) => (
+              <Fragment key={p.slug}>
+                {' · '}
+                <a href={`/page/${encodeURIComponent(p.slug)}`}>{p.title}</a>
+              </Fragment>
+            ))}
           </p>
         </footer>
       </body>
