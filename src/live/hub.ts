@@ -40,6 +40,9 @@ export interface HubStats {
   channels: number;
   /** Connections dropped for reading too slowly, since the hub started. */
   dropped: number;
+  /** Events broadcast to a channel's readers, and the frames that made (one per reader), since the hub started. */
+  events: number;
+  frames: number;
 }
 
 /**
@@ -79,6 +82,8 @@ export class LiveHub {
   readonly #offAvailability: () => void;
   #closing = false;
   #dropped = 0;
+  #events = 0;
+  #frames = 0;
   readonly bus: LiveBus;
   readonly source: HubSource;
   readonly maxBuffered: number;
@@ -103,7 +108,13 @@ export class LiveHub {
   stats(): HubStats {
     let connections = 0;
     for (const ch of this.#channels.values()) connections += ch.conns.size;
-    return { connections, channels: this.#channels.size, dropped: this.#dropped };
+    return { connections, channels: this.#channels.size, dropped: this.#dropped, events: this.#events, frames: this.#frames };
+  }
+
+  /** Counts a broadcast for `stats()`: two additions, as it runs once per event per channel. */
+  counted(readers: number): void {
+    this.#events++;
+    this.#frames += readers;
   }
 
   /**
@@ -399,6 +410,7 @@ class Channel {
 
   #broadcast(f: Frame): void {
     this.cursor = f.id;
+    this.hub.counted(this.conns.size);
     for (const conn of [...this.conns]) this.hub.send(conn, f);
     // Connections still catching up hold the frame; live ones were ended by `send`.
     if (f.ends && this.conns.size === 0) this.hub.removeChannel(this);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { articlePath, type Named } from '../domain/article.js';
 import { ValidationError } from '../domain/errors.js';
 import { zonedToUtc } from '../domain/time.js';
+import type { SearchOutcome, ServiceMetrics } from '../services/metrics.js';
 import { getArticle } from '../store/articles.js';
 import type { Store } from '../store/db.js';
 import { getCoverageById, getEntry } from '../store/live.js';
@@ -96,10 +97,26 @@ function dayStartUtc(day: string, zone: string, plusDays = 0): string {
 export class SearchService {
   constructor(
     private readonly store: Store,
-    private readonly opts: { timeZone: string },
+    private readonly opts: { timeZone: string; metrics?: ServiceMetrics },
   ) {}
 
+  /** Timed for `/metrics`, refusals included: a slow refusal is as slow for the reader. */
   async search(input: unknown, now = new Date()): Promise<SearchResults> {
+    const started = performance.now();
+    let outcome: SearchOutcome = 'error';
+    try {
+      const results = await this.#search(input, now);
+      outcome = 'ok';
+      return results;
+    } catch (err) {
+      if (err instanceof ValidationError) outcome = 'invalid';
+      throw err;
+    } finally {
+      this.opts.metrics?.searched((performance.now() - started) / 1000, outcome);
+    }
+  }
+
+  async #search(input: unknown, now: Date): Promise<SearchResults> {
     const r = SearchInputSchema.safeParse(input ?? {});
     if (!r.success) throw new ValidationError(r.error.issues[0]?.message ?? 'طلب بحث غير صالح');
     const req = r.data;

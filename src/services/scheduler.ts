@@ -10,11 +10,13 @@ import type { Services } from './index.js';
  * conditional UPDATE lets exactly one of them publish a given article. Returns the ids this
  * call published.
  */
-export async function publishDue(services: Pick<Services, 'store' | 'events'>, now = new Date()): Promise<number[]> {
+export async function publishDue(services: Pick<Services, 'store' | 'events'> & Partial<Pick<Services, 'metrics'>>, now = new Date(), stopping?: () => boolean): Promise<number[]> {
   const { db } = services.store;
   const at = now.toISOString();
   const published: number[] = [];
   for (const due of await listDueScheduled(db, at)) {
+    // Shutting down: the article in hand was finished; the rest are still due at the next start.
+    if (stopping?.()) break;
     const done = await db.transaction().execute(async (trx) => {
       if (!(await publishIfDue(trx, due.id, at))) return false;
       await bumpContentVersion(trx);
@@ -32,6 +34,7 @@ export async function publishDue(services: Pick<Services, 'store' | 'events'>, n
     if (!done) continue;
     published.push(due.id);
     services.events.emit({ type: 'article', id: due.id });
+    services.metrics?.published('scheduler');
   }
   return published;
 }
@@ -45,7 +48,7 @@ export interface SchedulerOptions {
 }
 
 export interface Scheduler {
-  /** Stops the loop and waits for a run in progress, so the store can be closed after. */
+  /** Stops the loop and waits for the article being published, if any, so the store can be closed after. */
   stop(): Promise<void>;
 }
 
@@ -54,14 +57,14 @@ export interface Scheduler {
  * first run catches up on whatever fell due while no server was running. Runs never overlap:
  * the next one is timed from the end of the previous.
  */
-export function startScheduler(services: Pick<Services, 'store' | 'events'>, opts: SchedulerOptions = {}): Scheduler {
+export function startScheduler(services: Pick<Services, 'store' | 'events'> & Partial<Pick<Services, 'metrics'>>, opts: SchedulerOptions = {}): Scheduler {
   const intervalMs = opts.intervalMs ?? 1000;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
 
   const tick = () => {
-    running = publishDue(services)
+    running = publishDue(services, new Date(), () => stopped)
       .then((ids) => {
         if (ids.length) opts.onPublished?.(ids);
       })

@@ -14,6 +14,7 @@ import { deleteArticleRow, lockArticle, setArticleState, type ArticleState } fro
 import { applyArticleIn, assertMediaExist, createArticleIn } from './articles.js';
 import { diffContent, type FieldDiff } from './diff.js';
 import type { ContentEvents } from './events.js';
+import type { ServiceMetrics } from './metrics.js';
 import { validate } from './validate.js';
 import { assertCanEdit, assertCanRead, assertCanSubmit, requireEditor, requireUser, savesAreStaged } from './workflowRules.js';
 import { applyStaged, auditArticle, readContent, withoutContent } from './workflowSteps.js';
@@ -55,6 +56,7 @@ export class WorkflowService {
   constructor(
     private readonly store: Store,
     private readonly events: ContentEvents,
+    private readonly metrics?: ServiceMetrics,
   ) {}
 
   async create(actor: Actor, input: ArticleInput): Promise<Article> {
@@ -100,7 +102,7 @@ export class WorkflowService {
    */
   async publish(actor: Actor, id: number): Promise<Article> {
     requireEditor(actor);
-    return this.step(actor, id, 'article.publish', async (trx, s, _user, now) => {
+    const article = await this.step(actor, id, 'article.publish', async (trx, s, _user, now) => {
       if (s.stagedRevisionId != null) {
         const staged = await applyStaged(trx, s, 'published', now);
         const revised = s.status === 'published';
@@ -113,6 +115,8 @@ export class WorkflowService {
       await bumpContentVersion(trx);
       return { value: undefined, details: { from: s.status } };
     });
+    this.metrics?.published('editor');
+    return article;
   }
 
   async schedule(actor: Actor, id: number, at: string): Promise<Article> {
