@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '../config.js';
 import { ImportError } from '../ingest/page/read.js';
 import { migrateToLatest, openStore } from '../store/db.js';
 import { importPages } from './importCommand.js';
+import { registerIngestCommands } from './ingestCommand.js';
 import { importWordpressSite } from './wordpressCommand.js';
 import { reindexSearch } from './searchCommand.js';
 import { serve } from './serve.js';
@@ -69,6 +70,8 @@ search
   .action(async (opts: { json?: boolean }) => {
     process.exitCode = await reindexSearch(opts);
   });
+
+registerIngestCommands(program);
 
 const users = program.command('user').description('newsroom accounts');
 users

@@ -2,6 +2,7 @@ import pino from 'pino';
 import type { Config } from '../config.js';
 import { loadDemoContentOnce } from '../demo/load.js';
 import { startRedisBridge } from '../live/redisBridge.js';
+import { startIngestPoller } from '../services/ingest.js';
 import { startScheduler } from '../services/scheduler.js';
 import { buildApp } from '../web/app.js';
 import { openServices } from './context.js';
@@ -26,6 +27,11 @@ export async function serve(config: Config, opts: { demo: boolean }): Promise<vo
     onPublished: (ids) => logger.info({ ids }, 'scheduled articles published'),
     onError: (err) => logger.error({ err }, 'scheduled publishing failed; retrying'),
   });
+  // Feed sources due while no server ran are polled now; errors stay on their source (docs/ingest.md).
+  const ingest = startIngestPoller(services.ingest, {
+    onPolled: (results) => logger.info({ results }, 'feed sources polled'),
+    onError: (err) => logger.error({ err }, 'feed polling failed; retrying'),
+  });
   // With Redis, live events cross instances; without it, the bus fans out in this process only.
   // Not awaited: pages serve while Redis is unreachable, only live streams wait for it.
   const bridge = config.redisUrl
@@ -45,6 +51,7 @@ export async function serve(config: Config, opts: { demo: boolean }): Promise<vo
     // After the app: open streams were told `shutdown`, not that Redis went away.
     await bridge?.close();
     await scheduler.stop();
+    await ingest.stop();
     await services.store.close();
     clearTimeout(force);
   };

@@ -4,6 +4,7 @@ import { AccountService } from './accounts.js';
 import { ArticleService } from './articles.js';
 import { ContentEvents } from './events.js';
 import { CropService } from './crops.js';
+import { IngestService } from './ingest.js';
 import { LiveBus } from '../live/bus.js';
 import { LiveService } from './live.js';
 import { LiveReader } from './liveReader.js';
@@ -40,6 +41,8 @@ export interface Services {
   pages: PageService;
   /** Old URLs (imported WordPress permalinks) answering 301. */
   redirects: RedirectService;
+  /** Feed sources, the incoming queue, take and dismiss (docs/ingest.md). */
+  ingest: IngestService;
 }
 
 export function createServices(store: Store, config: Config): Services {
@@ -65,5 +68,6 @@ export function createServices(store: Store, config: Config): Services {
     crops: new CropService(store, config.mediaDir),
     pages: new PageService(store, events),
     redirects: new RedirectService(store),
+    ingest: new IngestService(store, events, config),
   };
 }

@@ -225,6 +225,42 @@ export interface RedirectTable {
   created_at: string;
 }
 
+/** A feed the newsroom polls (src/services/ingest.ts); times are ISO-8601 UTC. */
+export interface IngestSourceTable {
+  id: Generated<number>;
+  name: string;
+  url: string;
+  section: string | null;
+  interval_s: number;
+  etag: string | null;
+  last_modified: string | null;
+  next_poll_at: string;
+  claimed_until: string | null;
+  failures: ColumnType<number, number | undefined, number>;
+  last_polled_at: string | null;
+  last_success_at: string | null;
+  last_error: string | null;
+  last_error_at: string | null;
+  created_at: string;
+}
+
+/** One feed item in the incoming queue; `body` is sanitized body blocks as JSON. */
+export interface IncomingItemTable {
+  id: Generated<number>;
+  source_id: number;
+  item_key: string;
+  title: string;
+  link: string | null;
+  excerpt: string;
+  body: string;
+  published_at: string | null;
+  received_at: string;
+  status: ColumnType<'new' | 'taken' | 'dismissed', 'new' | 'taken' | 'dismissed' | undefined, 'new' | 'taken' | 'dismissed'>;
+  article_id: number | null;
+  decided_by: number | null;
+  decided_at: string | null;
+}
+
 export interface Database {
   sections: SectionTable;
   tags: TagTable;
@@ -244,6 +280,8 @@ export interface Database {
   live_entries: LiveEntryTable;
   live_events: LiveEventTable;
   search_documents: SearchDocumentTable;
+  ingest_sources: IngestSourceTable;
+  incoming_items: IncomingItemTable;
   pages: PageTable;
   import_keys: ImportKeyTable;
   redirects: RedirectTable;

@@ -7,6 +7,7 @@ import { accountRoutes } from './newsroom/accountRoutes.js';
 import { articleRoutes } from './newsroom/articleRoutes.js';
 import { newsroomAuth } from './newsroom/auth.js';
 import { api } from './api/index.js';
+import { ingestRoutes } from './newsroom/ingestRoutes.js';
 import { liveRoutes } from './newsroom/liveRoutes.js';
 import { mediaRoutes } from './newsroom/mediaRoutes.js';
 import { registerAssets } from './reader/assets.js';
@@ -85,6 +86,7 @@ export async function buildApp({ services, logger }: AppOptions): Promise<Fastif
   await app.register(articleRoutes, { services });
   await app.register(mediaRoutes, { services });
   await app.register(liveRoutes, { services });
+  await app.register(ingestRoutes, { services });
   await app.register(liveStream, { services });
   await app.register(feedRoutes, { services });
   await app.register(machineFiles, { services });

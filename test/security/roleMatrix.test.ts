@@ -126,6 +126,12 @@ const NEEDS: Record<string, 'anyone' | Role> = {
   'POST /newsroom/live/:id/entries/:entryId/delete': 'contributor',
   'POST /newsroom/live': 'editor',
   'POST /newsroom/live/:id/end': 'editor',
+  // Feed ingest: editors only, queue included (docs/ingest.md).
+  'GET /newsroom/ingest': 'editor',
+  'POST /newsroom/ingest/sources': 'editor',
+  'POST /newsroom/ingest/sources/:id/remove': 'editor',
+  'POST /newsroom/ingest/items/:id/take': 'editor',
+  'POST /newsroom/ingest/items/:id/dismiss': 'editor',
   'GET /api/v1/live': 'contributor',
   'GET /api/v1/live/:id': 'contributor',
   'POST /api/v1/live/:id/entries': 'contributor',

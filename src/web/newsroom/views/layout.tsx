@@ -27,10 +27,11 @@ export function NewsroomTime({ ctx, at }: { ctx: NewsroomContext; at: string }) 
   return <time datetime={machineTime(at)}>{`${formatNewsTime(at, ctx.timeZone)} ${ctx.city}`}</time>;
 }
 
-const NAV: { href: string; label: string; admin?: boolean }[] = [
+const NAV: { href: string; label: string; admin?: boolean; editor?: boolean }[] = [
   { href: '/newsroom/articles', label: 'المقالات' },
   { href: '/newsroom/media', label: 'المكتبة' },
   { href: '/newsroom/live', label: 'البث الحي' },
+  { href: '/newsroom/ingest', label: 'الوارد', editor: true },
   { href: '/newsroom/users', label: 'المستخدمون', admin: true },
   { href: '/newsroom/audit', label: 'سجل التدقيق', admin: true },
   { href: '/newsroom/sessions', label: 'جلساتي' },
@@ -57,7 +58,7 @@ export function NewsroomLayout(props: { ctx: NewsroomContext; title: string; chi
           {ctx.user && (
             <nav class="nr-nav" aria-label="غرفة الأخبار">
               <ul>
-                {NAV.filter((n) => !n.admin || hasRole(ctx.user, 'admin')).map((n) => (
+                {NAV.filter((n) => (!n.admin || hasRole(ctx.user, 'admin')) && (!n.editor || hasRole(ctx.user, 'editor'))).map((n) => (
                   <li key={n.href}>
                     <a href={n.href} aria-current={current(n.href) ? 'page' : undefined}>
                       {n.label}
