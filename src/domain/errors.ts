@@ -39,6 +39,18 @@ export class ForbiddenError extends Error {
   }
 }
 
+/**
+ * The server has no room for what was sent (disk or quota full): 507 Insufficient Storage. The
+ * request was fine and may succeed later, so it is neither a 4xx nor a bare 500.
+ */
+export class InsufficientStorageError extends Error {
+  readonly statusCode = 507;
+  constructor(message = 'لا توجد مساحة كافية لحفظ الملف على الخادم؛ لم يُحفظ شيء. أبلغ المسؤول التقني ثم أعد المحاولة.', options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'InsufficientStorageError';
+  }
+}
+
 /** The action does not fit the record's current state (publishing what is already live, …): 409. */
 export class ConflictError extends Error {
   readonly statusCode = 409;

@@ -10,6 +10,7 @@ import {
   type MediaVariant,
   type VariantFormat,
 } from '../domain/media.js';
+import { InsufficientStorageError } from '../domain/errors.js';
 import { findMediaByStorageKey, insertMedia, updateMediaFiles, updateMediaMeta } from '../store/media.js';
 import type { Database } from '../store/schema.js';
 import { checkImage, displayName, ImageRejectedError } from './imageCheck.js';
@@ -60,6 +61,12 @@ export interface PreparedImage {
   originalName: string;
   variants: MediaVariant[];
   discard(): Promise<void>;
+}
+
+/** A write refused for lack of room: the disk, the user's quota, or the file size limit. */
+function isNoSpace(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT' || code === 'EFBIG';
 }
 
 async function exists(p: string): Promise<boolean> {
@@ -133,8 +140,10 @@ export async function prepareImage(
       if (await writeOnce(path, bytes)) written.push(path);
     }
   } catch (e) {
+    // Each file was written under a temporary name (removed on failure) and those written
+    // whole go too: a full disk leaves no partial picture and, the row never written, no record.
     await result.discard();
-    throw e;
+    throw isNoSpace(e) ? new InsufficientStorageError(undefined, { cause: e }) : e;
   }
   return result;
 }

@@ -2,7 +2,7 @@ import compress from '@fastify/compress';
 import helmet from '@fastify/helmet';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Services } from '../services/index.js';
-import { ValidationError, NotFoundError } from '../domain/errors.js';
+import { InsufficientStorageError, ValidationError, NotFoundError } from '../domain/errors.js';
 import { accountRoutes } from './newsroom/accountRoutes.js';
 import { articleRoutes } from './newsroom/articleRoutes.js';
 import { newsroomAuth } from './newsroom/auth.js';
@@ -24,6 +24,7 @@ import { searchPage } from './reader/searchPage.js';
 import { sitemapRoutes } from './reader/sitemaps.js';
 import { fixedSecurityHeaders } from './security.js';
 import { startCdnPurger } from '../services/purge.js';
+import { isDatabaseUnavailable, sendUnavailable } from './unavailable.js';
 
 export interface AppOptions {
   services: Services;
@@ -48,6 +49,26 @@ export async function buildApp({ services, logger }: AppOptions): Promise<Fastif
       if (err.code === 'FST_ERR_BAD_URL') return void sendNotFound(services, req, r);
       r.code(400).type('application/json; charset=utf-8').send({ error: 'طلب غير صالح' });
     },
+  });
+
+  // Before any route: a route takes the error handler in force when it is registered, so one set
+  // after the plugins would leave their routes with Fastify's default (English, and it shows the
+  // error's message).
+  app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, req, reply) => {
+    if (err instanceof NotFoundError) return sendNotFound(services, req, reply);
+    // An outage, not a bug: warned once per request, answered fast so clients retry.
+    if (isDatabaseUnavailable(err)) {
+      req.log.warn({ err }, 'database unavailable');
+      return sendUnavailable(services.config, req, reply);
+    }
+    const status =
+      err instanceof ValidationError ? ((err as { statusCode?: number }).statusCode ?? 400) : err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : err instanceof InsufficientStorageError ? 507 : 500;
+    if (status >= 500) req.log.error({ err }, 'request failed');
+    reply
+      .code(status)
+      .type('application/json; charset=utf-8')
+      // Fastify's own 413 (a body over bodyLimit) speaks English; a TooLargeError already says why in Arabic.
+      .send({ error: status === 507 ? err.message : status >= 500 ? 'حدث خطأ في الخادم' : status === 413 && !(err instanceof ValidationError) ? 'الطلب أكبر من المسموح' : err.message });
   });
 
   await app.register(helmet, {
@@ -99,17 +120,6 @@ export async function buildApp({ services, logger }: AppOptions): Promise<Fastif
   await app.register(searchPage, { services });
 
   app.setNotFoundHandler((req, reply) => sendNotFound(services, req, reply));
-  app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, req, reply) => {
-    if (err instanceof NotFoundError) return sendNotFound(services, req, reply);
-    const status =
-      err instanceof ValidationError ? ((err as { statusCode?: number }).statusCode ?? 400) : err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    if (status >= 500) req.log.error({ err }, 'request failed');
-    reply
-      .code(status)
-      .type('application/json; charset=utf-8')
-      // Fastify's own 413 (a body over bodyLimit) speaks English; a TooLargeError already says why in Arabic.
-      .send({ error: status >= 500 ? 'حدث خطأ في الخادم' : status === 413 && !(err instanceof ValidationError) ? 'الطلب أكبر من المسموح' : err.message });
-  });
 
   // The serving process purges: its events carry every write made through it (not a CLI's).
   const purger = startCdnPurger(services, { logger: app.log.child({ part: 'purge' }) });

@@ -8,6 +8,7 @@ import { liveApi } from './live.js';
 import { mediaApi } from './media.js';
 import { problem, problemFor, sendProblem } from './problem.js';
 import { searchApi } from './search.js';
+import { RETRY_AFTER_SECONDS } from '../unavailable.js';
 
 /**
  * Registered under the `/api` prefix. `/api/v1`: JSON for everything the editor does, with personal access tokens
@@ -30,7 +31,8 @@ export async function api(app: FastifyInstance, { services }: { services: Servic
 
   app.setErrorHandler((err, req, reply) => {
     const p = problemFor(err);
-    if (p.status >= 500) req.log.error({ err }, 'api request failed');
+    if (p.status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS)).header('cache-control', 'no-store');
+    if (p.status >= 500) req.log[p.status === 503 ? 'warn' : 'error']({ err }, 'api request failed');
     return sendProblem(reply, p);
   });
   app.setNotFoundHandler((_req, reply) => sendProblem(reply, problem(404)));

@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js';
+import { ConflictError, ForbiddenError, InsufficientStorageError, NotFoundError, ValidationError } from '../../domain/errors.js';
+import { isDatabaseUnavailable, UNAVAILABLE_MESSAGE } from '../unavailable.js';
 
 /** RFC 9457 problem details: what every /api error answers with. */
 export interface Problem {
@@ -20,6 +21,8 @@ const TITLES: Record<number, string> = {
   415: 'نوع غير مدعوم',
   429: 'محاولات كثيرة',
   500: 'حدث خطأ في الخادم',
+  503: 'الخدمة غير متاحة مؤقتاً',
+  507: 'لا توجد مساحة كافية للتخزين',
 };
 
 export function problem(status: number, detail?: string, extra: Partial<Problem> = {}): Problem {
@@ -41,9 +44,12 @@ export function problemFor(err: unknown): Problem {
   if (e instanceof NotFoundError) return problem(404, e.message);
   if (e instanceof ForbiddenError) return problem(403, e.message);
   if (e instanceof ConflictError) return problem(409, e.message);
+  if (e instanceof InsufficientStorageError) return problem(507, e.message);
   if (e?.code === 'FST_REQ_FILE_TOO_LARGE') return problem(413, 'الحد الأقصى 20 ميغابايت');
   if (e?.code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') return problem(415, 'أرسل الملف بصيغة multipart/form-data');
   if (e?.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return problem(415, e.message);
   if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) return problem(e.statusCode, e.message);
+  // The database out of reach: 503, and the handler adds Retry-After.
+  if (isDatabaseUnavailable(e)) return problem(503, UNAVAILABLE_MESSAGE);
   return problem(500);
 }

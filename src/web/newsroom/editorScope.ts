@@ -1,12 +1,13 @@
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js';
+import { ConflictError, ForbiddenError, InsufficientStorageError, NotFoundError, ValidationError } from '../../domain/errors.js';
 import type { Services } from '../../services/index.js';
 import { MAX_IMAGE_BYTES } from '../../services/media.js';
 import { requireRole } from './auth.js';
 import { newsroomContext, sendNewsroomPage } from './page.js';
 import { MessageView } from './views/layout.js';
+import { isDatabaseUnavailable, sendUnavailable } from '../unavailable.js';
 
 const MAX_UPLOADS = 10;
 const MAX_UPLOAD_BYTES = 60 * 1024 * 1024;
@@ -44,11 +45,16 @@ export async function setUpEditorScope(app: FastifyInstance, services: Services)
     return payload;
   });
   app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
+    if (isDatabaseUnavailable(err)) {
+      req.log.warn({ err }, 'database unavailable');
+      return sendUnavailable(services.config, req, reply);
+    }
     const status =
       err instanceof ForbiddenError ? 403 : err instanceof NotFoundError ? 404 : err instanceof ConflictError ? 409 : err instanceof ValidationError ? 400
+      : err instanceof InsufficientStorageError ? 507
       : err.statusCode === 413 ? 413 : err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status >= 500) req.log.error({ err }, 'newsroom request failed');
-    const known = err instanceof ForbiddenError || err instanceof NotFoundError || err instanceof ConflictError || err instanceof ValidationError;
+    const known = err instanceof ForbiddenError || err instanceof NotFoundError || err instanceof ConflictError || err instanceof ValidationError || err instanceof InsufficientStorageError;
     const message = known ? err.message : status === 413 ? 'الطلب أكبر من المسموح: صورة فوق 20 ميغابايت أو حقول كثيرة جداً' : status >= 500 ? 'حدث خطأ في الخادم' : 'طلب غير صالح';
     if ((req.headers['content-type'] ?? '').includes('application/json') || (req.headers.accept ?? '').startsWith('application/json')) {
       return reply.code(status).type('application/json; charset=utf-8').send({ ok: false, error: message });

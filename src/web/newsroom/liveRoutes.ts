@@ -10,6 +10,7 @@ import { doneMessage, newsroomContext, seeOther, sendNewsroomPage } from './page
 import { MessageView } from './views/layout.js';
 import { LiveConsolePage, renderConsoleEntry, type ConsoleViewer, type LiveConsoleProps } from './views/liveConsole.js';
 import { LiveListPage, type CoverageFields } from './views/liveList.js';
+import { isDatabaseUnavailable, sendUnavailable } from '../unavailable.js';
 
 const CONSOLE_PAGE_SIZE = 50;
 const DONE = {
@@ -60,6 +61,10 @@ export async function liveRoutes(app: FastifyInstance, { services }: { services:
   app.addHook('preHandler', requireRole('contributor'));
   // What no route caught (a body over the size limit, a bad parameter): an Arabic page, never JSON or a 500.
   app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
+    if (isDatabaseUnavailable(err)) {
+      req.log.warn({ err }, 'database unavailable');
+      return sendUnavailable(services.config, req, reply);
+    }
     const status = statusOf(err) ?? (err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500);
     if (status >= 500) req.log.error({ err }, 'live console request failed');
     const known = statusOf(err) != null;

@@ -5,6 +5,7 @@ import { brotliCompress, constants, gzip } from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
 import type { Services } from '../../services/index.js';
+import { isDatabaseUnavailable } from '../unavailable.js';
 
 const brotli = promisify(brotliCompress);
 const gz = promisify(gzip);
@@ -197,7 +198,16 @@ export class PageCache {
 
   /** The page for `key`, rendering it on a miss; undefined when `render` finds nothing (a 404). */
   async get(req: FastifyRequest, key: string, render: () => Promise<Rendered | undefined>): Promise<Page | undefined> {
-    const version = await this.#currentVersion(req.raw.socket instanceof Socket);
+    let version: string;
+    try {
+      version = await this.#currentVersion(req.raw.socket instanceof Socket);
+    } catch (e) {
+      // The database is out of reach: a page rendered before the outage is served as it was
+      // (what `stale-if-error` lets a CDN do too); a page never rendered gets the 503.
+      const stale = this.#pages.get(key);
+      if (stale && isDatabaseUnavailable(e)) return stale;
+      throw e;
+    }
     const hit = this.#pages.get(key);
     if (hit && hit.version === version) {
       // Re-inserting moves the key to the end of the Map's order: oldest-used goes first.
