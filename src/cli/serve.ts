@@ -1,14 +1,23 @@
-import pino from 'pino';
 import type { Config } from '../config.js';
 import { loadDemoContentOnce } from '../demo/load.js';
 import { startRedisBridge } from '../live/redisBridge.js';
 import { startIngestPoller } from '../services/ingest.js';
 import { startScheduler } from '../services/scheduler.js';
 import { buildApp } from '../web/app.js';
+import { listenForMetrics, metricsEnabled } from '../web/metrics.js';
+import { createLogger } from '../web/requestLog.js';
 import { openServices } from './context.js';
+import { checkCanListen, listenProblem, type AddressSettings } from './listen.js';
+import { exitGracefullyOnSignals } from './shutdown.js';
 
 export async function serve(config: Config, opts: { demo: boolean }): Promise<void> {
-  const logger = pino({ level: config.logLevel }, pino.destination(2));
+  const logger = createLogger({ level: config.logLevel });
+  const site: AddressSettings = { host: config.host, port: config.port, hostName: 'HOST', portName: 'PORT' };
+  const m = config.metrics;
+  const metricsAddress = m.port !== undefined && metricsEnabled(m) ? { host: m.host, port: m.port, hostName: 'NASHRA_METRICS_HOST', portName: 'NASHRA_METRICS_PORT' } : undefined;
+  // A port in use is a bad setting: said in one line before anything is opened or started.
+  await checkCanListen(site);
+  if (metricsAddress) await checkCanListen(metricsAddress);
   const services = await openServices(config);
   // Before the demo loads: a new, empty site is recorded as indexed by this analyzer.
   const index = await services.search.status();
@@ -38,23 +47,29 @@ export async function serve(config: Config, opts: { demo: boolean }): Promise<vo
     ? startRedisBridge(services.liveBus, { url: config.redisUrl, prefix: config.redisPrefix, logger: logger.child({ part: 'redis' }) })
     : undefined;
   const app = await buildApp({ services, logger });
-  const address = await app.listen({ port: config.port, host: config.host });
+  const listening = (a: AddressSettings) => (err: unknown) => {
+    // Taken between the check and now: the loops above are running, so exit rather than wait on them.
+    setTimeout(() => process.exit(2), 1000).unref();
+    throw listenProblem(err, a) ?? err;
+  };
+  const address = await app.listen({ port: config.port, host: config.host }).catch(listening(site));
+  const metricsServer = metricsAddress ? await listenForMetrics(app, metricsAddress).catch(listening(metricsAddress)) : undefined;
   process.stdout.write(`Nashra serves ${address}/\n`);
 
-  let closing = false;
-  const shutdown = async (signal: string) => {
-    if (closing) return;
-    closing = true;
-    logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 10_000).unref();
-    await app.close();
+  exitGracefullyOnSignals({
+    app,
+    logger,
+    // Every loop that starts work by itself goes here, so a shutdown stops it before the
+    // database closes (the feed poller, …).
+    background: [
+      { name: 'scheduler', stop: () => scheduler.stop() },
+      { name: 'feed poller', stop: () => ingest.stop() },
+    ],
     // After the app: open streams were told `shutdown`, not that Redis went away.
-    await bridge?.close();
-    await scheduler.stop();
-    await ingest.stop();
-    await services.store.close();
-    clearTimeout(force);
-  };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+    after: [
+      { name: 'metrics listener', stop: () => new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve())) },
+      { name: 'redis', stop: () => bridge?.close() },
+      { name: 'database', stop: () => services.store.close() },
+    ],
+  });
 }

@@ -9,6 +9,7 @@ import { LiveBus } from '../live/bus.js';
 import { LiveService } from './live.js';
 import { LiveReader } from './liveReader.js';
 import { MediaLibrary } from './mediaLibrary.js';
+import { ServiceMetrics } from './metrics.js';
 import { PageService } from './pages.js';
 import { RedirectService } from './redirects.js';
 import { ReaderService } from './reader.js';
@@ -37,6 +38,8 @@ export interface Services {
   sitemaps: SitemapService;
   /** Fixed-ratio crops of pictures for structured data and social cards. */
   crops: CropService;
+  /** Publishes and search timings, for the `/metrics` of the apps serving these services. */
+  metrics: ServiceMetrics;
   /** Static pages (من نحن …) outside the news workflow. */
   pages: PageService;
   /** Old URLs (imported WordPress permalinks) answering 301. */
@@ -50,6 +53,7 @@ export function createServices(store: Store, config: Config): Services {
   setSiteExclusions(config.stemExclusions);
   const events = new ContentEvents();
   const liveBus = new LiveBus();
+  const metrics = new ServiceMetrics();
   const live = new LiveService(store, liveBus, { timeZone: config.timeZone, city: config.city });
   return {
     config,
@@ -58,14 +62,15 @@ export function createServices(store: Store, config: Config): Services {
     articles: new ArticleService(store, events),
     reader: new ReaderService(store),
     media: new MediaLibrary(store, config, events),
-    workflow: new WorkflowService(store, events),
+    workflow: new WorkflowService(store, events, metrics),
     accounts: new AccountService(store),
     liveBus,
     live,
     liveReader: new LiveReader(store, live),
-    search: new SearchService(store, { timeZone: config.timeZone }),
+    search: new SearchService(store, { timeZone: config.timeZone, metrics }),
     sitemaps: new SitemapService(store),
     crops: new CropService(store, config.mediaDir),
+    metrics,
     pages: new PageService(store, events),
     redirects: new RedirectService(store),
     ingest: new IngestService(store, events, config),
