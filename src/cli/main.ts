@@ -2,9 +2,11 @@ import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, loadConfig } from '../config.js';
 import { ImportError } from '../ingest/page/read.js';
 import { migrateToLatest, openStore } from '../store/db.js';
+import { backup, restore } from './backupCommand.js';
 import { importPages } from './importCommand.js';
 import { registerIngestCommands } from './ingestCommand.js';
 import { importWordpressSite } from './wordpressCommand.js';
+import { importHtmlPages } from './importHtmlCommand.js';
 import { reindexSearch } from './searchCommand.js';
 import { serve } from './serve.js';
 import { createToken, revokeToken } from './tokenCommand.js';
@@ -60,6 +62,33 @@ imports
   .option('--json', 'print the report as JSON on stdout')
   .action(async (file: string, opts) => {
     process.exitCode = await importWordpressSite(file, opts);
+  });
+imports
+  .command('html')
+  .description('turn saved news article pages (.html) into drafts; nothing is downloaded')
+  .argument('<files...>', 'saved pages (UTF-8 HTML, at most 5 MB each); images are taken from each page’s NAME_files folder')
+  .option('--json', 'print the results as JSON on stdout')
+  .option('--keep-going', 'go on with the next file after a failed one')
+  .action(async (files: string[], opts) => {
+    process.exitCode = await importHtmlPages(files, opts);
+  });
+
+program
+  .command('backup')
+  .description('write a consistent backup (database snapshot, media files, manifest with checksums) while the site serves')
+  .option('--to <dir>', 'the new backup folder (default: <NASHRA_DATA_DIR>/backups/<UTC time>)')
+  .option('--json', 'print the result as JSON on stdout')
+  .action(async (opts: { to?: string; json?: boolean }) => {
+    process.exitCode = await backup(opts);
+  });
+
+program
+  .command('restore')
+  .description('check a backup’s checksums and restore it into an empty data directory or database, then migrate')
+  .argument('<dir>', 'a backup folder written by `nashra backup`')
+  .option('--json', 'print the result as JSON on stdout')
+  .action(async (dir: string, opts: { json?: boolean }) => {
+    process.exitCode = await restore(dir, opts);
   });
 
 const search = program.command('search').description('the search index');
