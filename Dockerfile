@@ -38,6 +38,14 @@ ENV NODE_ENV=production \
     XDG_CACHE_HOME=/tmp/.cache
 # XDG_CACHE_HOME: sharp's fontconfig (used for the social-card images) keeps its cache there;
 # the home directory is read-only to the server.
+# `nashra backup`/`restore` on PostgreSQL run pg_dump/pg_restore, which slim lacks and which must
+# be at least the server's major version. `--build-arg PG_CLIENT=1` adds Debian bookworm's
+# (PostgreSQL 15); for a newer server, add the PGDG repository's client instead, or back up from
+# a host that has it. SQLite backups need nothing.
+ARG PG_CLIENT=0
+RUN if [ "$PG_CLIENT" = "1" ]; then \
+      apt-get update && apt-get install -y --no-install-recommends postgresql-client && rm -rf /var/lib/apt/lists/*; \
+    fi
 RUN groupadd --system --gid 10001 nashra \
  && useradd --system --uid 10001 --gid nashra --home-dir /app --shell /usr/sbin/nologin nashra \
  && mkdir -p /data \
