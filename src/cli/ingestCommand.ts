@@ -16,9 +16,12 @@ export function registerIngestCommands(program: Command): void {
     .option('--every <interval>', 'how often to poll: 30s…24h, like 5m or 1h (at least 1m)', '5m')
     .option('--json', 'print the source as JSON on stdout')
     .action(async (url: string, opts: { name: string; section?: string; every: string; json?: boolean }) => {
-      process.exitCode = await run('ingest add', async ({ ingest }) => {
+      // Checked before the database is opened: bad input touches nothing.
+      if (refused('ingest add', () => {
         if (!httpUrl(url)) throw new ValidationError(`bad URL "${url}": give a full http or https URL`);
         parseEvery(opts.every);
+      })) return;
+      process.exitCode = await run('ingest add', async ({ ingest }) => {
         const s = await ingest.addSource(CLI_ACTOR, { url, name: opts.name, section: opts.section, every: opts.every });
         if (opts.json) process.stdout.write(`${JSON.stringify(s)}\n`);
         else process.stdout.write(`added source ${s.id}: ${s.name} <${s.url}>, every ${s.everySeconds} s\n`);
@@ -42,6 +45,7 @@ export function registerIngestCommands(program: Command): void {
     .description('remove a source and its items not yet taken')
     .argument('<id>', 'the source id (see `nashra ingest list`)')
     .action(async (id: string) => {
+      if (refused('ingest remove', () => sourceId(id))) return;
       process.exitCode = await run('ingest remove', async ({ ingest }) => {
         await ingest.removeSource(CLI_ACTOR, sourceId(id));
         process.stderr.write(`removed source ${id}\n`);
@@ -54,6 +58,7 @@ export function registerIngestCommands(program: Command): void {
     .argument('[id]', 'one source id')
     .option('--json', 'print the results as JSON on stdout')
     .action(async (id: string | undefined, opts: { json?: boolean }) => {
+      if (id !== undefined && refused('ingest poll', () => sourceId(id))) return;
       process.exitCode = await run('ingest poll', async ({ ingest }) => {
         const results = await ingest.pollNow(CLI_ACTOR, id === undefined ? undefined : sourceId(id));
         if (opts.json) process.stdout.write(`${JSON.stringify(results)}\n`);
@@ -62,6 +67,19 @@ export function registerIngestCommands(program: Command): void {
         return results.some((r) => r.status === 'error') ? 1 : 0;
       });
     });
+}
+
+/** Runs a check of the arguments; a refusal is one line on stderr and exit code 1. */
+function refused(what: string, check: () => unknown): boolean {
+  try {
+    check();
+    return false;
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    process.stderr.write(`nashra: ${what}: ${e.message}\n`);
+    process.exitCode = 1;
+    return true;
+  }
 }
 
 /** Like withServices, with a duplicate source (409) also reported as one line. */
