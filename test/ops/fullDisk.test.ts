@@ -25,7 +25,7 @@ function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => statSync(join(dir, f)).isFile());
 }
 
-describe.runIf(runs).each(runs ? storeTargets() : [])('a full disk during a media upload ($name)', (target) => {
+describe.runIf(runs).each(storeTargets())('a full disk during a media upload ($name)', (target) => {
   let disk: SmallDisk;
   let opened: Awaited<ReturnType<typeof target.open>>;
   let services: Services;
