@@ -21,6 +21,7 @@ import {
   listDueSourceIds,
   listQueue,
   listSources,
+  releaseClaim,
   setItemArticle,
   type ItemRow,
   type QueueRow,
@@ -226,7 +227,7 @@ export class IngestService {
       const at = this.now();
       if (o.signal?.aborted) {
         // Shutting down is not the source's fault: due again at once, no failure counted.
-        await finishPoll(db, id, { ok: false, at: at.toISOString(), nextAt: at.toISOString(), error: source.last_error ?? '', failures: source.failures }).catch(() => {});
+        await releaseClaim(db, id, at.toISOString()).catch(() => {});
         return { sourceId: id, status: 'busy' };
       }
       const failures = source.failures + 1;

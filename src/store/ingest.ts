@@ -88,6 +88,11 @@ export async function finishPoll(db: Db, id: number, o: PollOutcome): Promise<vo
     .execute();
 }
 
+/** Gives a claim back untouched (a poll interrupted by shutdown): due again, nothing recorded. */
+export async function releaseClaim(db: Db, id: number, dueAt: string): Promise<void> {
+  await db.updateTable('ingest_sources').set({ claimed_until: null, next_poll_at: dueAt }).where('id', '=', id).execute();
+}
+
 export interface NewItem {
   sourceId: number;
   key: string;

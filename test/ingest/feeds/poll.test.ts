@@ -1,6 +1,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Actor } from '../../../src/domain/user.js';
+import { startIngestPoller } from '../../../src/services/ingest.js';
 import { openTestSite, storeTargets, type TestSite } from '../../helpers/services.js';
+import { actorFor, insertTestUser } from '../../helpers/users.js';
 import { atom, jsonFeed, rss, send, startFeedServer, withEtag, type FeedServer } from './feedServer.js';
 
 const cli: Actor = { user: null, label: 'cli', ip: null };
@@ -123,6 +125,34 @@ describe.each(storeTargets())('feed polling (%s)', (target) => {
     release();
     expect(await first).toEqual([{ sourceId: s.id, status: 'ok', added: 1, seen: 1 }]);
     expect(server.seen(path)).toHaveLength(1);
+  });
+
+  it('stops the background loop mid-poll without counting a failure', async () => {
+    const path = `/hang-${target.name}.xml`;
+    server.route(path, () => {});
+    const s = await add(path);
+    const poller = startIngestPoller(site.services.ingest, { intervalMs: 50 });
+    while (server.seen(path).length === 0) await new Promise((r) => setTimeout(r, 10));
+    await poller.stop();
+    expect(await row(s.id)).toMatchObject({ claimed_until: null, failures: 0, last_error: null, last_error_at: null });
+    // Still due: the next server start polls it at once.
+    expect(Date.parse((await row(s.id)).next_poll_at)).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('makes one draft of two concurrent takes', async () => {
+    server.route('/race.xml', send(rss([{ id: 'r1', title: 'خبر السباق', link: 'https://agency.test/r1', html: '<p>نص</p>' }])));
+    const s = await add('/race.xml', 'وكالة السباق');
+    await site.services.ingest.pollNow(cli, s.id);
+    const [item] = await site.services.ingest.queue(cli);
+    const a = actorFor(await insertTestUser(site.services.store, 'editor'));
+    const b = actorFor(await insertTestUser(site.services.store, 'admin'));
+    const [x, y] = await Promise.all([site.services.ingest.take(a, item!.id), site.services.ingest.take(b, item!.id)]);
+    expect(x.articleId).toBe(y.articleId);
+    expect([x.created, y.created].sort()).toEqual([false, true]);
+    const n = await site.services.store.db.selectFrom('articles').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(n.n)).toBe(1);
+    await expect(site.services.ingest.take(actorFor(await insertTestUser(site.services.store, 'contributor')), item!.id)).rejects.toThrow('للمحررين');
+    await expect(site.services.ingest.dismiss(a, item!.id)).rejects.toThrow('أُخذ');
   });
 
   it('stores item HTML only through the allow-list sanitizer', async () => {
