@@ -23,6 +23,9 @@ import { pageRoutes } from './newsroom/pageRoutes.js';
 import { searchPage } from './reader/searchPage.js';
 import { sitemapRoutes } from './reader/sitemaps.js';
 import { fixedSecurityHeaders } from './security.js';
+import { installMetrics } from './metrics.js';
+import { REQUEST_ID_HEADER, requestId } from './requestLog.js';
+import { healthRoutes } from './health.js';
 import { startCdnPurger } from '../services/purge.js';
 import { isDatabaseUnavailable, sendUnavailable } from './unavailable.js';
 
@@ -38,6 +41,12 @@ export async function buildApp({ services, logger }: AppOptions): Promise<Fastif
   const app = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: false }),
     bodyLimit: 1024 * 1024,
+    // Every log line of a request carries its id; a proxy's X-Request-Id is kept when safe to repeat.
+    requestIdHeader: false,
+    genReqId: requestId,
+    // During a graceful shutdown a request already on an open connection is served (with
+    // `Connection: close`), not refused: only /readyz says 503 then (src/web/health.ts).
+    return503OnClosing: false,
     trustProxy: services.config.trustProxy,
     // Readable Arabic slugs make long URLs: 80 letters percent-encode to ~450 characters.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
@@ -46,7 +55,14 @@ export async function buildApp({ services, logger }: AppOptions): Promise<Fastif
     frameworkErrors: (err, req, reply) => {
       const r = reply as FastifyReply;
       securityHeaders(req, r, () => {});
-      if (err.code === 'FST_ERR_BAD_URL') return void sendNotFound(services, req, r);
+      // Not awaited by Fastify: a failure here (the database out of reach) must be answered, not left unhandled.
+      if (err.code === 'FST_ERR_BAD_URL') {
+        return void sendNotFound(services, req, r).catch((e: unknown) => {
+          if (isDatabaseUnavailable(e)) return sendUnavailable(services.config, req, r);
+          req.log.error({ err: e }, 'request failed');
+          return r.code(500).type('application/json; charset=utf-8').send({ error: 'حدث خطأ في الخادم' });
+        });
+      }
       r.code(400).type('application/json; charset=utf-8').send({ error: 'طلب غير صالح' });
     },
   });
@@ -94,9 +110,15 @@ export async function buildApp({ services, logger }: AppOptions): Promise<Fastif
     hsts: services.config.baseUrl.startsWith('https:'),
   });
   app.addHook('onRequest', securityHeaders);
+  app.addHook('onRequest', (req, reply, done) => {
+    reply.header(REQUEST_ID_HEADER, req.id);
+    done();
+  });
+  // Before the routes: its response hook must apply to every one of them.
+  installMetrics(app, services);
   await app.register(compress, { global: true, encodings: ['br', 'gzip'], threshold: 1024 });
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  await app.register(healthRoutes, { services });
 
   await registerAssets(app, services.config);
   await app.register(cropRoutes, { services });

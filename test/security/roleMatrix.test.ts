@@ -17,6 +17,10 @@ vi.mock('fastify', async (orig) => (await import('../helpers/securityRoutes.js')
 const NEEDS: Record<string, 'anyone' | Role> = {
   'GET /': 'anyone',
   'GET /healthz': 'anyone',
+  // A load balancer's probe: it says ready or not and why, nothing that needs hiding.
+  'GET /readyz': 'anyone',
+  // Guarded by its own bearer token (NASHRA_METRICS_TOKEN), not by a role: see ANSWERS.
+  'GET /metrics': 'anyone',
   'GET /live': 'anyone',
   'GET /live/:slug': 'anyone',
   'GET /live/:slug/events': 'anyone',
@@ -145,6 +149,8 @@ const NEEDS: Record<string, 'anyone' | Role> = {
 const ANSWERS: Record<string, (status: number, location: string) => boolean> = {
   'POST /newsroom/login': (status) => status === 401,
   'POST /newsroom/logout': (status, location) => status === 303 && location === '/newsroom/login',
+  // The matrix site sets no metrics token, so no one is served metrics (test/web/metrics.test.ts).
+  'GET /metrics': (status) => status === 404,
 };
 
 const RANK: Record<Who, number> = { anonymous: 0, contributor: 1, editor: 2, admin: 3 };
