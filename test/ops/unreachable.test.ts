@@ -91,6 +91,9 @@ describe('PostgreSQL that never answers', () => {
       const api = await app.inject({ url: '/api/v1/articles', headers: { authorization: `Bearer nsh_${'A'.repeat(43)}` } });
       expect(api.statusCode).toBe(503);
       expect(api.headers['content-type']).toMatch(/problem\+json/);
+      // A malformed URL's 404 page needs the database too: it must not become an unhandled rejection.
+      const bad = await app.inject({ url: '/section/%', headers: { accept: 'text/html' } });
+      expect(bad.statusCode).toBe(503);
       expect((await app.inject('/healthz')).statusCode).toBe(200);
       expect((await app.inject('/readyz')).statusCode).toBe(503);
     } finally {
