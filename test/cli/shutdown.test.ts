@@ -5,10 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { publishDue } from '../../src/services/scheduler.js';
 import { migrations } from '../../src/store/migrations/index.js';
 import { buildApp } from '../../src/web/app.js';
 import { runNashra, startNashra, type ServerProcess } from '../helpers/serverProcess.js';
 import { openTestSite, storeTargets } from '../helpers/services.js';
+import { actorFor, insertTestUser } from '../helpers/users.js';
 
 /** Polls until `check` resolves truthy; generous, since it waits on processes and sockets, not a clock. */
 async function until<T>(check: () => T | Promise<T>, what: string, timeoutMs = 20_000): Promise<NonNullable<T>> {
@@ -62,6 +64,38 @@ describe.each(storeTargets())('/healthz and /readyz ($name)', (target) => {
     } finally {
       await app.close();
       await site.dispose().catch(() => {});
+    }
+  });
+});
+
+describe.each(storeTargets())('the scheduler stopping for a shutdown ($name)', (target) => {
+  it('finishes the article in hand and leaves the rest due for the next start', async () => {
+    const site = await openTestSite(target);
+    try {
+      const { services } = site;
+      const editor = actorFor(await insertTestUser(services.store, 'editor'));
+      const ids: number[] = [];
+      for (const headline of ['خبر مجدول أول', 'خبر مجدول ثان']) {
+        const a = await services.workflow.create(editor, {
+          headline,
+          body: [{ type: 'paragraph', spans: [{ text: 'نص الخبر.' }] }],
+          section: 'سياسة',
+          timeZone: 'Asia/Damascus',
+          city: 'دمشق',
+        });
+        await services.workflow.schedule(editor, a.id, new Date(Date.now() + 60_000).toISOString());
+        ids.push(a.id);
+      }
+      const later = new Date(Date.now() + 120_000);
+      // The stop comes while the first article is being published.
+      let asked = 0;
+      const first = await publishDue(services, later, () => asked++ > 0);
+      expect(first).toHaveLength(1);
+      const next = await publishDue(services, later);
+      expect([...first, ...next].sort()).toEqual([...ids].sort());
+      for (const id of ids) expect((await services.workflow.get(editor, id)).status).toBe('published');
+    } finally {
+      await site.dispose();
     }
   });
 });
