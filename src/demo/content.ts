@@ -635,3 +635,15 @@ export const demoArticles: DemoArticle[] = [
     ],
   },
 ];
+
+/** The demo's static page, linked from every page's footer (/page/من-نحن). */
+export const demoAboutPage = {
+  title: 'من نحن',
+  slug: 'من نحن',
+  status: 'published' as const,
+  body: [
+    { type: 'paragraph' as const, spans: [{ text: 'نشرة موقع إخباري تجريبي يعرض ما تستطيعه منصة «نشرة»: غرفة أخبار يكتب فيها المحررون وينشرون، وموقع سريع يُقرأ من اليمين إلى اليسار ويعمل على هاتف بطيء من غير جافاسكربت.' }] },
+    { type: 'subheading' as const, text: 'ما تقرؤه هنا' },
+    { type: 'paragraph' as const, spans: [{ text: 'الأخبار والصور في هذا الموقع كتبها فريقنا للعرض فقط، وأسماء الأشخاص فيها متخيلة. الصور مولّدة محلياً.' }] },
+  ],
+};

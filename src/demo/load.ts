@@ -1,13 +1,14 @@
 import type { ArticleInput } from '../domain/article.js';
 import type { BlockInput } from '../domain/blocks.js';
 import { createArticleIn } from '../services/articles.js';
+import { createPageIn } from '../services/pages.js';
 import type { Services } from '../services/index.js';
 import { prepareImage, saveImageIn, type PreparedImage } from '../services/media.js';
 import { syncCoverageEntries } from '../search/sync.js';
 import { countArticles } from '../store/articles.js';
 import { listCoverages } from '../store/live.js';
 import { getSiteState, setSiteState } from '../store/siteState.js';
-import { demoArticles, type DemoImage } from './content.js';
+import { demoAboutPage, demoArticles, type DemoImage } from './content.js';
 import { renderDemoImage } from './images.js';
 import { insertDemoCoverage } from './live.js';
 
@@ -64,6 +65,7 @@ export async function loadDemoContentOnce(services: Services): Promise<number> {
       ids.push(await createArticleIn(trx, input));
     }
     await insertDemoCoverage(trx, { timeZone: config.timeZone, city: config.city });
+    await createPageIn(trx, demoAboutPage);
     // The demo writes its coverage below LiveService, so its entries are indexed here.
     for (const c of await listCoverages(trx, { limit: 10 })) await syncCoverageEntries(trx, c.id);
     await setSiteState(trx, DEMO_FLAG, new Date().toISOString());

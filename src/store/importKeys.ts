@@ -1,4 +1,5 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { isPostgres } from './migrations/columns.js';
 import type { Database } from './schema.js';
 
 type Db = Kysely<Database>;
@@ -31,15 +32,13 @@ export async function saveImportKey(
   db: Db,
   key: { source: string; kind: string; externalIds: readonly string[]; localId: number; hash: string | null; at: string },
 ): Promise<void> {
-  for (const external_id of new Set(key.externalIds)) {
-    await db
-      .insertInto('import_keys')
-      .values({ source: key.source, kind: key.kind, external_id, local_id: key.localId, hash: key.hash, updated_at: key.at })
-      .onConflict((oc) =>
-        oc.columns(['source', 'kind', 'external_id']).doUpdateSet({ local_id: key.localId, hash: key.hash, updated_at: key.at }),
-      )
-      .execute();
-  }
+  const ids = [...new Set(key.externalIds)];
+  if (ids.length === 0) return;
+  await db
+    .insertInto('import_keys')
+    .values(ids.map((external_id) => ({ source: key.source, kind: key.kind, external_id, local_id: key.localId, hash: key.hash, updated_at: key.at })))
+    .onConflict((oc) => oc.columns(['source', 'kind', 'external_id']).doUpdateSet({ local_id: key.localId, hash: key.hash, updated_at: key.at }))
+    .execute();
 }
 
 /** Every key of one kind from a source: an import's lookup table (attachment id → media id). */
@@ -58,7 +57,26 @@ export async function localRowExists(db: Db, table: 'articles' | 'pages', id: nu
   return (await db.selectFrom(table).select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
 }
 
-/** Sticky posts: the featured flag, outside the article content (it has no revision). */
-export async function setArticleFeatured(db: Db, id: number, featured: boolean): Promise<void> {
-  await db.updateTable('articles').set({ featured: featured ? 1 : 0 }).where('id', '=', id).execute();
+/**
+ * What an imported article has outside its content: the featured flag (sticky posts), the
+ * scheduled time and WordPress' modification time. One UPDATE, no revision.
+ */
+export async function setImportedArticleState(db: Db, id: number, s: { featured: boolean; scheduledAt: string | null; updatedAt: string }): Promise<void> {
+  await db.updateTable('articles').set({ featured: s.featured ? 1 : 0, scheduled_at: s.scheduledAt, updated_at: s.updatedAt }).where('id', '=', id).execute();
+}
+
+/**
+ * A bulk import commits one transaction per item. On SQLite (WAL) `synchronous = FULL` makes
+ * each commit wait for an fsync; NORMAL keeps the database consistent and only risks losing the
+ * last commits to a power cut, which a re-run of the (idempotent) import restores. Returns the
+ * function that puts the setting back. A no-op on PostgreSQL (pooled connections).
+ */
+export async function relaxCommitsForImport(db: Db): Promise<() => Promise<void>> {
+  if (isPostgres(db as unknown as Kysely<unknown>)) return async () => {};
+  const before = await sql<{ synchronous: number }>`pragma synchronous`.execute(db);
+  const level = before.rows[0]?.synchronous ?? 2;
+  await sql`pragma synchronous = NORMAL`.execute(db);
+  return async () => {
+    await sql.raw(`pragma synchronous = ${Number(level)}`).execute(db);
+  };
 }

@@ -10,13 +10,13 @@ export function findRedirect(db: Db, path: string): Promise<RedirectTarget | und
 
 /** Points each path at the target; a path that pointed elsewhere is moved (the newest import wins). */
 export async function saveRedirects(db: Db, paths: readonly string[], target: RedirectTarget & { source: string | null }, at: string): Promise<void> {
-  for (const path of new Set(paths)) {
-    await db
-      .insertInto('redirects')
-      .values({ path, ...target, created_at: at })
-      .onConflict((oc) => oc.column('path').doUpdateSet({ target_type: target.target_type, target_id: target.target_id, source: target.source }))
-      .execute();
-  }
+  const unique = [...new Set(paths)];
+  if (unique.length === 0) return;
+  await db
+    .insertInto('redirects')
+    .values(unique.map((path) => ({ path, ...target, created_at: at })))
+    .onConflict((oc) => oc.column('path').doUpdateSet({ target_type: target.target_type, target_id: target.target_id, source: target.source }))
+    .execute();
 }
 
 export async function redirectsTo(db: Db, target: RedirectTarget): Promise<string[]> {

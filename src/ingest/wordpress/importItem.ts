@@ -3,9 +3,8 @@ import { createArticleIn, replaceArticleIn } from '../../services/articles.js';
 import type { Services } from '../../services/index.js';
 import { createPageIn, replacePageIn, type PageInput } from '../../services/pages.js';
 import { pagePath, storedRedirectPath } from '../../services/redirects.js';
-import { findImportKey, localRowExists, saveImportKey, setArticleFeatured } from '../../store/importKeys.js';
+import { findImportKey, localRowExists, saveImportKey, setImportedArticleState } from '../../store/importKeys.js';
 import { redirectTargetState, saveRedirects } from '../../store/redirects.js';
-import { setArticleState } from '../../store/workflow.js';
 import { convertBody, resolveImages, type PendingImage } from './body.js';
 import { hashOf, itemTransaction } from './transaction.js';
 import {
@@ -149,8 +148,7 @@ export async function importEntry(ctx: SiteContext, item: WxrItem, kind: 'articl
         id = existing;
         await replaceArticleIn(trx, id, input, changed);
       }
-      await setArticleState(trx, id, { scheduled_at: scheduledAt, updated_at: changed });
-      await setArticleFeatured(trx, id, featured);
+      await setImportedArticleState(trx, id, { featured, scheduledAt, updatedAt: changed });
       return id;
     };
   }
@@ -171,7 +169,8 @@ export async function importEntry(ctx: SiteContext, item: WxrItem, kind: 'articl
       await saveRedirects(trx, paths, { target_type: kind, target_id: id, source }, changed);
       await saveImportKey(trx, { source, kind, externalIds: keys, localId: id, hash, at: new Date().toISOString() });
     }
-    const now = await redirectTargetState(trx, { target_type: kind, target_id: id });
+    // Only what readers can open has a URL (and only then is the current slug read).
+    const now = reportStatus === 'published' ? await redirectTargetState(trx, { target_type: kind, target_id: id }) : undefined;
     const url = now?.status === 'published' ? config.baseUrl + (kind === 'page' ? pagePath(now.slug) : articlePath(now)) : undefined;
     return { ...base, title, outcome, localId: id, ...(url ? { url } : {}), status: reportStatus, warnings };
   });

@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import { isValidTimeZone } from '../../domain/time.js';
 import type { Services } from '../../services/index.js';
 import { fileSize, prepareImage, saveImageIn, type PreparedImage } from '../../services/media.js';
-import { findImportKey, saveImportKey, setSectionParent } from '../../store/importKeys.js';
+import { findImportKey, relaxCommitsForImport, saveImportKey, setSectionParent } from '../../store/importKeys.js';
 import { ensureNamed } from '../../store/taxonomy.js';
 import type { Database } from '../../store/schema.js';
 import { slugify } from '../../text/slug.js';
@@ -87,9 +87,19 @@ async function firstPass(file: string, zone: string): Promise<FirstPass> {
 export async function importWordpress(services: Services, file: string, opts: WordpressImportOptions = {}): Promise<ImportReport> {
   const zone = opts.timeZone ?? services.config.timeZone;
   if (!isValidTimeZone(zone)) throw new Error(`unknown time zone "${zone}"`);
-  const dryRun = !!opts.dryRun;
   const db = services.store.db;
   const pass = await firstPass(file, zone);
+  const restore = await relaxCommitsForImport(db);
+  try {
+    return await importPasses(services, file, opts, zone, pass);
+  } finally {
+    await restore();
+  }
+}
+
+async function importPasses(services: Services, file: string, opts: WordpressImportOptions, zone: string, pass: FirstPass): Promise<ImportReport> {
+  const dryRun = !!opts.dryRun;
+  const db = services.store.db;
   const site = pass.site ?? { kind: 'site', title: '', link: '', description: '', language: '', wxrVersion: '', baseSiteUrl: '', baseBlogUrl: '' };
   const source = `wordpress:${(site.baseBlogUrl || site.link || site.baseSiteUrl || file).replace(/\/+$/, '')}`;
   const report: ImportReport = {

@@ -76,8 +76,14 @@ export interface ItemDate {
  * have `0000-00-00 00:00:00`) post_date read as wall-clock time in `zone` — the `--timezone`
  * option, by default the site's configured zone. Null when neither is a date.
  */
+// Checking a zone builds an Intl formatter: once per zone, not once per item of a large export.
+const knownZones = new Set<string>();
+
 export function itemDate(item: Pick<WxrItem, 'postDate' | 'postDateGmt'>, zone: string): ItemDate | null {
-  if (!isValidTimeZone(zone)) throw new Error(`unknown time zone "${zone}"`);
+  if (!knownZones.has(zone)) {
+    if (!isValidTimeZone(zone)) throw new Error(`unknown time zone "${zone}"`);
+    knownZones.add(zone);
+  }
   const gmt = wpTimeToUtc(item.postDateGmt, 'UTC');
   if (gmt) return { utc: gmt, from: 'gmt' };
   const local = wpTimeToUtc(item.postDate, zone);
