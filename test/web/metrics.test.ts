@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
@@ -6,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/domain/user.js';
 import { buildApp } from '../../src/web/app.js';
 import { listenForMetrics } from '../../src/web/metrics.js';
+import { freePort, startNashra } from '../helpers/serverProcess.js';
 import { openTestSite, storeTargets, type TestSite } from '../helpers/services.js';
 import { SseClient, until } from '../helpers/sse.js';
 import { actorFor, insertTestUser } from '../helpers/users.js';
@@ -216,4 +220,29 @@ describe('who may read /metrics', () => {
     expect(await count(a)).toEqual([2]);
     expect(await count(b)).toEqual([1]);
   });
+});
+
+describe('nashra serve with NASHRA_METRICS_PORT', () => {
+  it('answers /metrics on the metrics port only, counting the site’s requests, and stops it on SIGTERM', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'nashra-metrics-'));
+    const [port, metricsPort] = [await freePort(), await freePort()];
+    const server = await startNashra({ NASHRA_DATA_DIR: dataDir, PORT: String(port), NASHRA_METRICS: 'open', NASHRA_METRICS_PORT: String(metricsPort), DATABASE_URL: '', REDIS_URL: '' });
+    try {
+      const page = await fetch(`${server.url}/no-such-page`, { headers: { 'x-request-id': 'probe-0001-abcd' } });
+      expect(page.status).toBe(404);
+      expect(page.headers.get('x-request-id')).toBe('probe-0001-abcd');
+      expect((await fetch(`${server.url}/metrics`)).status).toBe(404);
+      const m = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+      expect(m.status).toBe(200);
+      const s = samples(await m.text());
+      expect(find(s, 'nashra_http_requests_total', { route: 'unmatched', status: '404' })).toEqual([1]);
+      // The site's /metrics is a route that answers 404 here, counted under its pattern.
+      expect(find(s, 'nashra_http_requests_total', { route: '/metrics', status: '404' })).toEqual([1]);
+      expect(find(s, 'process_resident_memory_bytes')[0]).toBeGreaterThan(0);
+    } finally {
+      await server.stop('SIGTERM');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+    expect(server.child.exitCode).toBe(0);
+  }, 60_000);
 });
