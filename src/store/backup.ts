@@ -114,6 +114,9 @@ function libpqTarget(url: string): { dbname: string; env: NodeJS.ProcessEnv } {
   const u = new URL(url);
   const password = decodeURIComponent(u.password);
   u.password = '';
+  // libpq reads `+` literally where WHATWG URLs (and node-postgres) read a space: re-encode as %20.
+  const params = [...u.searchParams].map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+  u.search = params ? `?${params}` : '';
   return { dbname: u.toString(), env: { ...process.env, ...(password ? { PGPASSWORD: password } : {}) } };
 }
 
@@ -213,9 +216,10 @@ export async function snapshotPostgres(
 ): Promise<PostgresSnapshot> {
   const client = await connect(url);
   try {
-    const serverNum = Number((await client.query<{ v: string }>('show server_version_num')).rows[0]!.v);
+    // 150020 is 15.20 (PostgreSQL ≥ 10 numbers its versions major × 10000 + minor).
+    const serverNum = Number((await client.query<{ v: string }>("select current_setting('server_version_num') as v")).rows[0]!.v);
     const serverMajor = Math.floor(serverNum / 10000);
-    const serverVersion = `${serverMajor}.${serverNum % 100}`;
+    const serverVersion = `${serverMajor}.${serverNum % 10000}`;
     const tool = await toolVersion('pg_dump');
     if (tool.major < serverMajor) {
       throw new BackupError(`pg_dump ${tool.version} is older than the server (PostgreSQL ${serverVersion}): install pg_dump ${serverMajor} or newer`);

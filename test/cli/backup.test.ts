@@ -307,5 +307,49 @@ describe.each(engines)('nashra backup and restore (%s)', (engine) => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^nashra: pg_dump not found on PATH/m);
     expect(existsSync(out)).toBe(false);
+
+    // A pg_dump older than the server: refused before it runs, naming both versions.
+    const bin = mkdtempSync(join(tmpdir(), 'nashra-old-pg-dump-'));
+    dirs.push(bin);
+    writeFileSync(join(bin, 'pg_dump'), '#!/bin/sh\necho "pg_dump (PostgreSQL) 9.6.24"\n', { mode: 0o755 });
+    const old = await runNashra(['backup', '--to', out], { ...source, PATH: `${bin}:${process.env.PATH}` });
+    expect(old.code).toBe(1);
+    expect(old.stderr).toMatch(/^nashra: pg_dump 9\.6 is older than the server \(PostgreSQL \d+\.\d+\): install pg_dump \d+ or newer$/m);
+    expect(existsSync(out)).toBe(false);
   }, 60_000);
+
+  it.runIf(engine === 'postgres')('backs up the schema the URL’s search_path names, and restores into it', async () => {
+    const url = (db: string) => {
+      const u = new URL(PG_URL!);
+      u.pathname = `/${db}`;
+      u.searchParams.set('options', '-c search_path=newsroom');
+      return u.toString();
+    };
+    const from = await newTarget();
+    const fromDb = new URL(from.DATABASE_URL!).pathname.slice(1);
+    const c = new pg.Client({ connectionString: from.DATABASE_URL });
+    await c.connect();
+    await c.query('create schema newsroom');
+    await c.end();
+    const env = { ...from, DATABASE_URL: url(fromDb) };
+    await nashra(['migrate'], env);
+    const out = join(mkdtempSync(join(tmpdir(), 'nashra-backup-schema-')), 'backup');
+    dirs.push(join(out, '..'));
+    await nashra(['backup', '--to', out], env);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.postgres).toMatchObject({ schema: 'newsroom', serverVersion: expect.stringMatching(/^\d+\.\d+$/) });
+
+    const to = await newTarget();
+    const target = { ...to, DATABASE_URL: url(new URL(to.DATABASE_URL!).pathname.slice(1)) };
+    const r = await runNashra(['restore', out, '--json'], target);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).target).toMatch(/^schema newsroom of /);
+    const check = new pg.Client({ connectionString: to.DATABASE_URL });
+    await check.connect();
+    const { rows } = await check.query<{ schema: string; n: number }>(
+      "select table_schema as schema, count(*)::int as n from information_schema.tables where table_schema in ('public', 'newsroom') group by 1",
+    );
+    await check.end();
+    expect(rows).toEqual([{ schema: 'newsroom', n: Object.keys(manifest.counts).length }]);
+  }, 120_000);
 });
