@@ -7,6 +7,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +22,8 @@ export interface Running {
   stop(): Promise<void>;
   /** The last few KB of its stderr, for error messages. */
   log(): string;
+  /** Bearer token for its `/metrics` (Nashra only). */
+  metricsToken?: string;
 }
 
 async function started(child: ChildProcess, pattern: RegExp, what: string): Promise<Running> {
@@ -48,7 +51,7 @@ async function started(child: ChildProcess, pattern: RegExp, what: string): Prom
 }
 
 /** `nashra serve` on `dataDir`, SQLite, one instance, no Redis, on an ephemeral port. */
-export function startNashra(dataDir: string): Promise<Running> {
+export async function startNashra(dataDir: string): Promise<Running> {
   // A fixed environment, not process.env: a developer's DATABASE_URL or REDIS_URL must not
   // point the benchmark at a real database.
   const env: NodeJS.ProcessEnv = {
@@ -58,9 +61,12 @@ export function startNashra(dataDir: string): Promise<Running> {
     PORT: '0',
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
+    // So the soak can read the V8 heap from /metrics (token mode, the default).
+    NASHRA_METRICS_TOKEN: randomBytes(24).toString('base64url'),
   };
   const child = spawn(process.execPath, [join(root, 'bin/nashra.js'), 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  return started(child, /Nashra serves (http:\/\/[^\s/]+)/, 'nashra serve');
+  const running = await started(child, /Nashra serves (http:\/\/[^\s/]+)/, 'nashra serve');
+  return { ...running, metricsToken: env.NASHRA_METRICS_TOKEN };
 }
 
 /** The baseline: node:http answering every request with `body` from memory. */
@@ -97,9 +103,10 @@ export function procSample(pid: number): ProcSample {
 }
 
 /** V8 heap in use, bytes, if the server exposes Prometheus metrics with Node's default collectors. */
-export async function heapUsedBytes(base: string): Promise<number | null> {
+export async function heapUsedBytes(server: Running): Promise<number | null> {
   try {
-    const res = await fetch(`${base}/metrics`, { signal: AbortSignal.timeout(2000) });
+    const headers = server.metricsToken ? { authorization: `Bearer ${server.metricsToken}` } : undefined;
+    const res = await fetch(`${server.base}/metrics`, { headers, signal: AbortSignal.timeout(2000) });
     if (!res.ok) return null;
     const m = /^nodejs_heap_size_used_bytes(?:\{[^}]*\})? ([0-9.e+]+)/m.exec(await res.text());
     return m ? Number(m[1]) : null;

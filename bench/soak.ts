@@ -68,7 +68,7 @@ try {
     answeredAtLastSample = answered;
     lastSampleAt = now;
     const rss = procSample(server.pid).rssKb / 1024;
-    void heapUsedBytes(server.base).then((heap) => {
+    void heapUsedBytes(server).then((heap) => {
       const s: Sample = { t_s: round((now - start) / 1000, 0), rss_mb: round(rss), heap_used_mb: heap === null ? null : round(heap / 2 ** 20), rps: round(rps, 0) };
       samples.push(s);
       console.error(`${s.t_s} s: RSS ${s.rss_mb} MB${s.heap_used_mb === null ? '' : `, heap ${s.heap_used_mb} MB`}, ${s.rps} req/s`);
@@ -117,6 +117,10 @@ const heaps = samples.map((s) => s.heap_used_mb).filter((h): h is number => h !=
 const heapGrowth = heaps.length === samples.length && enough
   ? (100 * (mean(last.map((s) => s.heap_used_mb!)) - mean(middle.map((s) => s.heap_used_mb!)))) / mean(middle.map((s) => s.heap_used_mb!))
   : null;
+// The heap saws between major collections; its floor per third (the lowest sample) is the
+// steadier sign of a leak than a mean, and is reported beside the verdict.
+const first = samples.slice(0, third);
+const floors = enough && heaps.length === samples.length ? [first, middle, last].map((part) => Math.min(...part.map((s) => s.heap_used_mb!))) : null;
 const failures = result!.non2xx + result!.errors + result!.timeouts + postFailures;
 const short = minutes < FULL_MINUTES;
 const date = new Date().toISOString();
@@ -139,6 +143,7 @@ const md = [
   '',
   `Verdict (flat = last third's mean RSS within +${tolerance} % of the middle third's; the first third is warm-up): ${verdict}.` +
     (heapGrowth === null ? '' : ` V8 heap in use: ${heapGrowth >= 0 ? '+' : ''}${heapGrowth.toFixed(1)} % between the same thirds.`) +
+    (floors ? ` Heap floor (lowest sample) per third: ${floors.map((f) => f.toFixed(1)).join(' → ')} MB.` : '') +
     (failures ? ` **${failures} failed requests or posts**: see above.` : ''),
   '',
   '| t (s) | RSS MB | heap used MB | req/s |',
@@ -173,6 +178,7 @@ const json = {
   last_third_rss_mb: round(lastRss),
   rss_growth_percent: round(growth),
   heap_growth_percent: heapGrowth === null ? null : round(heapGrowth),
+  heap_floor_mb_by_third: floors,
   verdict: enough ? (flat ? 'flat' : 'growing') : 'no verdict',
   samples,
 };
