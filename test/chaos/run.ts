@@ -137,11 +137,10 @@ async function chaos(engine: Engine, dataDir: string): Promise<boolean> {
   await db.close();
 
   const refused = [...ledger.refused].map(([s, n]) => `${n}×${s}`).join(', ');
+  console.log(`chaos ${engine.name}: ${kills} kills, ${verdict.checked} acknowledged writes checked, ${verdict.lost.length} lost, integrity ${verdict.integrity.length ? 'FAILED' : 'ok'}`);
   console.log(
-    `chaos ${engine.name}: ${kills} kills, ${verdict.checked} acknowledged writes checked ` +
-      `(${ledger.acked.create} creates, ${ledger.acked.edit} edits, ${ledger.acked.publish} publishes, ${ledger.acked.entry} live entries; ` +
-      `${ledger.unanswered} unanswered at a kill${refused ? `, refused: ${refused}` : ''}), ` +
-      `${verdict.lost.length} lost, integrity ${verdict.integrity.length ? 'FAILED' : 'ok'}`,
+    `  acknowledged: ${ledger.acked.create} creates, ${ledger.acked.edit} edits, ${ledger.acked.publish} publishes, ${ledger.acked.entry} live entries; ` +
+      `${ledger.unanswered} unanswered at a kill${refused ? `; refused: ${refused}` : ''}`,
   );
   for (const l of verdict.lost.slice(0, 20)) console.log(`  lost: ${l}`);
   for (const l of verdict.integrity.slice(0, 20)) console.log(`  integrity: ${l}`);
