@@ -25,6 +25,7 @@ const arg = (name: string, dflt: number) => {
 };
 const POSTS = arg('posts', 20_000);
 const SEED = 0x77707870;
+const PROGRESS_EVERY = arg('progress-every', 2000);
 /** Other work on the machine slows the wall-clock figures; the CPU-time ones are not affected. */
 const LOAD_AT_START = Math.round(loadavg()[0]! * 100) / 100;
 
@@ -190,9 +191,11 @@ async function main() {
     const report = await importWordpress(services, file, {
       timeZone: 'Asia/Damascus',
       onProgress: ({ done, total }) => {
-        if (done - last >= 2000 || done === total) {
+        if (done - last >= PROGRESS_EVERY || done === total) {
           last = done;
-          process.stderr.write(`  ${done}/${total}\n`);
+          const m = process.memoryUsage();
+          const mb = (n: number) => Math.round(n / 1048576);
+          process.stderr.write(`  ${done}/${total}  rss ${mb(m.rss)} MB, heap ${mb(m.heapUsed)} MB, external ${mb(m.external)} MB\n`);
         }
       },
     });
@@ -258,7 +261,8 @@ the import time.
     process.stdout.write(md);
   } finally {
     clearInterval(sampler);
-    rmSync(dir, { recursive: true, force: true });
+    if (process.env.KEEP_EXPORT) process.stderr.write(`kept ${file}\n`);
+    else rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -12,7 +12,7 @@ import { slugify } from '../../text/slug.js';
 import { importEntry, type SiteContext } from './importItem.js';
 import { hashOf, itemTransaction } from './transaction.js';
 import { addCounts, attachmentImage, authorName, countComments, itemTarget, orderCategories, zoneMatches, type AttachmentImage, type CommentCounts } from './map.js';
-import { emptyCounts, type ImportKind, type ImportReport, type ItemReport, type Outcome } from './report.js';
+import { emptyCounts, keptItem, type ImportKind, type ImportReport, type ItemReport, type Outcome } from './report.js';
 import { readWxr, WxrError, type WxrAuthor, type WxrCategory, type WxrItem, type WxrSite, type WxrTag } from './wxr.js';
 
 type Db = Kysely<Database>;
@@ -121,7 +121,8 @@ async function importPasses(services: Services, file: string, opts: WordpressImp
   }
   const total = pass.authors.length + pass.categories.length + pass.tags.length + pass.attachments.size + pass.entries;
   let done = 0;
-  const record = (item: ItemReport) => {
+  const record = (outcome: ItemReport) => {
+    const item = keptItem(outcome);
     report.items.push(item);
     report.counts[item.kind][item.outcome]++;
     if (item.wpStatus && item.status) report.statuses[item.wpStatus] = item.status;

@@ -29,6 +29,25 @@ export interface ItemReport {
 
 export type Counts = Record<ImportKind, Record<Outcome, number>>;
 
+/**
+ * A copy of `s` that shares no memory with the text it was cut from. Titles and warnings come
+ * out of the parser as slices of whole chunks of the file; kept in the report as they are, each
+ * would keep its chunk alive (about 9 KB per item on bench:import, 180 MB for 20,000 posts).
+ */
+export function detached(s: string): string {
+  return Buffer.from(s, 'utf8').toString('utf8');
+}
+
+/** The report's copy of an item's outcome: its strings detached from the parser's buffers. */
+export function keptItem(item: ItemReport): ItemReport {
+  return {
+    ...item,
+    title: detached(item.title),
+    ...(item.reason !== undefined ? { reason: detached(item.reason) } : {}),
+    warnings: item.warnings.map(detached),
+  };
+}
+
 export function emptyCounts(): Counts {
   return Object.fromEntries(KINDS.map((k) => [k, Object.fromEntries(OUTCOMES.map((o) => [o, 0]))])) as Counts;
 }
