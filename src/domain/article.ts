@@ -94,6 +94,8 @@ export interface Article {
   stagedRevisionId: number | null;
   /** When an edit last went live after publication: the page's "آخر تحديث". */
   revisedAt: string | null;
+  /** Leads the home page (WordPress sticky posts become featured). */
+  featured: boolean;
 }
 
 /** The card shape lists need: no body. */

@@ -44,10 +44,13 @@ export class ReaderService {
 
   async home(perSection = 4): Promise<{ latest: ArticleSummary[]; groups: SectionGroup[] }> {
     const db = this.store.db;
-    const [latest, sections] = await Promise.all([
+    const [newest, [featured], sections] = await Promise.all([
       listArticles(db, { status: 'published', limit: 5 }),
+      listArticles(db, { status: 'published', featured: true, limit: 1 }),
       listSections(db),
     ]);
+    // The newest featured article takes the lead slot however old it is; the latest others follow without repeating it.
+    const latest = featured ? [featured, ...newest.filter((a) => a.id !== featured.id)].slice(0, 5) : newest;
     const groups = await Promise.all(
       sections.map(async (section) => ({
         section,

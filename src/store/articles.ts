@@ -69,6 +69,7 @@ async function toSummaries(db: Db, rows: SummaryRow[]): Promise<ArticleSummary[]
       scheduledAt: r.scheduled_at ?? null,
       stagedRevisionId: r.staged_revision_id ?? null,
       revisedAt: r.revised_at ?? null,
+      featured: Number(r.featured) === 1,
     };
   });
 }
@@ -102,6 +103,8 @@ export interface ArticleQuery {
   tagId?: number;
   authorId?: number;
   excludeId?: number;
+  /** Only featured articles (the home page's lead). */
+  featured?: boolean;
   /** Only this writer's articles (a contributor's newsroom list). */
   ownerId?: number;
   limit: number;
@@ -114,6 +117,7 @@ export async function listArticles(db: Db, q: ArticleQuery): Promise<ArticleSumm
   if (q.status) query = query.where('a.status', '=', q.status);
   if (q.sectionId != null) query = query.where('a.section_id', '=', q.sectionId);
   if (q.excludeId != null) query = query.where('a.id', '!=', q.excludeId);
+  if (q.featured != null) query = query.where('a.featured', '=', q.featured ? 1 : 0);
   if (q.ownerId != null) query = query.where('a.owner_id', '=', q.ownerId);
   if (q.tagId != null) {
     const tagId = q.tagId;
