@@ -32,6 +32,7 @@ const NAV: { href: string; label: string; admin?: boolean; editor?: boolean }[] 
   { href: '/newsroom/media', label: 'المكتبة' },
   { href: '/newsroom/live', label: 'البث الحي' },
   { href: '/newsroom/ingest', label: 'الوارد', editor: true },
+  { href: '/newsroom/pages', label: 'الصفحات', editor: true },
   { href: '/newsroom/users', label: 'المستخدمون', admin: true },
   { href: '/newsroom/audit', label: 'سجل التدقيق', admin: true },
   { href: '/newsroom/sessions', label: 'جلساتي' },
