@@ -4,6 +4,7 @@ import type { Services } from '../../services/index.js';
 import { slugify } from '../../text/slug.js';
 import { ArticleView } from '../reader/views/article.js';
 import { renderPage, type Site } from '../reader/views/layout.js';
+import { siteOf } from '../reader/site.js';
 
 /**
  * What the newsroom is working on, for the editor and the preview: the staged edit of a live
@@ -50,7 +51,7 @@ export async function renderPreview(services: Services, article: Article, editor
   const ids = article.body.flatMap((b) => (b.type === 'image' ? [b.mediaId] : []));
   const found = await Promise.all(ids.map((id) => services.media.get(id)));
   const media = new Map<number, Media>(found.flatMap((m) => (m ? [[m.id, m] as const] : [])));
-  const site: Site = { name: services.config.siteName, baseUrl: services.config.baseUrl, sections: await services.reader.sections() };
+  const site: Site = await siteOf(services);
   // A draft has no time yet; it would get the moment of publishing, so that is what it shows.
   const shown = article.publishedAt ? article : { ...article, publishedAt: new Date().toISOString() };
   const html = renderPage(ArticleView, { site, page: { article: shown, media, related: [] } });

@@ -5,6 +5,7 @@ import type { Services } from '../../services/index.js';
 import { extendCsp } from '../security.js';
 import { HTML, pageCacheControl, PageCache, sendEncoded, type Page } from './pageCache.js';
 import { sendNotFound } from './routes.js';
+import { siteOf } from './site.js';
 import { renderPage, type Site } from './views/layout.js';
 import { LiveListView, LivePageView, livePath, streamCsp, streamPlayer } from './views/live.js';
 import { liveJsonLd } from './views/liveJsonLd.js';
@@ -40,8 +41,7 @@ export async function livePages(app: FastifyInstance, opts: { services: Services
   const route = { compress: false, decompress: false } as const;
 
   async function site(): Promise<Site> {
-    const { siteName, baseUrl } = services.config;
-    return { name: siteName, baseUrl, sections: await services.reader.sections() };
+    return siteOf(services);
   }
 
   const send = (req: FastifyRequest, reply: FastifyReply, page: Page, cacheControl: string) =>

@@ -10,6 +10,7 @@ import { authorPath, renderPage, sectionPath, tagPath, type Site } from './views
 import { ListView } from './views/list.js';
 import { NotFoundView } from './views/notFound.js';
 import { isSlugParam } from './slugParam.js';
+import { siteOf } from './site.js';
 import { mayBeShortlink, sendOldUrlRedirect } from './redirects.js';
 
 // One cache per Services, so sendNotFound (called from app.ts's handlers) shares it.
@@ -20,11 +21,7 @@ export function cacheFor(services: Services): PageCache {
   return cache;
 }
 
-export async function siteOf(services: Services): Promise<Site> {
-  const { siteName, baseUrl } = services.config;
-  const [sections, pages] = await Promise.all([services.reader.sections(), services.pages.published()]);
-  return { name: siteName, baseUrl, sections, pages };
-}
+export { siteOf };
 
 const MAX_ID = 2 ** 31;
 const MAX_PAGE = 1000;

@@ -7,6 +7,7 @@ import { HTML } from './pageCache.js';
 const SEARCH_CACHE_CONTROL = 'public, max-age=60';
 import { renderPage } from './views/layout.js';
 import { SearchView } from './views/search.js';
+import { siteOf } from './site.js';
 
 /**
  * `/search?q=…&section=&type=&from=&to=&page=`: the reader's search page. Not in the page cache
@@ -17,7 +18,7 @@ export async function searchPage(app: FastifyInstance, opts: { services: Service
   const { services } = opts;
   app.get('/search', async (req, reply) => {
     const input = (req.query ?? {}) as Record<string, unknown>;
-    const site = { name: services.config.siteName, baseUrl: services.config.baseUrl, sections: await services.reader.sections() };
+    const site = await siteOf(services);
     const typed = typeof input.q === 'string' ? input.q.slice(0, 500).trim() : '';
     try {
       const results = await services.search.search(input);
