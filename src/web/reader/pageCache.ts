@@ -151,13 +151,17 @@ export interface Page extends Encoded, Described {
   cacheControl: string;
   slug: string | undefined;
   version: string;
+  /** The cache's generation when rendered: an event from this process ends it (see PageCache). */
+  generation: number;
 }
 
 /**
  * Rendered pages keyed by a normalised path. An entry is good only while the content version
  * it was rendered under is current. The version is checked for every request (see
  * #currentVersion), so writes made by another process (the CLI importer) show up at once;
- * events from this process clear the cache too.
+ * events from this process end every entry's life too. Ended entries are kept, not deleted,
+ * until they are replaced or pushed out: when the database is out of reach they are what a
+ * reader gets instead of a 503 (a write just before an outage must not empty the cache).
  */
 export class PageCache {
   readonly #pages = new Map<string, Page>();
@@ -167,13 +171,14 @@ export class PageCache {
   readonly unsubscribe: () => void;
 
   #version: Promise<string> | undefined;
+  #generation = 0;
 
   constructor(
     private readonly services: Services,
     private readonly maxEntries = 500,
   ) {
     this.unsubscribe = services.events.subscribe(() => {
-      this.#pages.clear();
+      this.#generation++;
       this.#version = undefined;
     });
   }
@@ -209,23 +214,24 @@ export class PageCache {
       throw e;
     }
     const hit = this.#pages.get(key);
-    if (hit && hit.version === version) {
+    if (hit && hit.version === version && hit.generation === this.#generation) {
       // Re-inserting moves the key to the end of the Map's order: oldest-used goes first.
       this.#pages.delete(key);
       this.#pages.set(key, hit);
       return hit;
     }
     // Concurrent misses for one page share a single render.
-    const pendingKey = `${version}\n${key}`;
+    const generation = this.#generation;
+    const pendingKey = `${version}\n${generation}\n${key}`;
     let pending = this.#pending.get(pendingKey);
     if (!pending) {
-      pending = this.#render(key, version, render).finally(() => this.#pending.delete(pendingKey));
+      pending = this.#render(key, version, generation, render).finally(() => this.#pending.delete(pendingKey));
       this.#pending.set(pendingKey, pending);
     }
     return pending;
   }
 
-  async #render(key: string, version: string, render: () => Promise<Rendered | undefined>) {
+  async #render(key: string, version: string, generation: number, render: () => Promise<Rendered | undefined>) {
     const out = await render();
     if (!out) return undefined;
     const encoded = await encode(out.html);
@@ -237,7 +243,7 @@ export class PageCache {
     }
     const status = out.status ?? 200;
     const cacheControl = status === 200 ? pageCacheControl(this.services.config) : NOT_FOUND_CACHE_CONTROL;
-    const page: Page = { ...encoded, status, cacheControl, slug: out.slug, keys: out.keys, lastModified, version };
+    const page: Page = { ...encoded, status, cacheControl, slug: out.slug, keys: out.keys, lastModified, version, generation };
     // The version was read before rendering, so a write made meanwhile makes this entry stale, not wrong.
     this.#pages.delete(key);
     this.#pages.set(key, page);
