@@ -5,7 +5,11 @@
  * to its last byte, which on a keep-alive connection without pipelining is when it was sent).
  */
 import type { Request as CannonRequest } from 'autocannon';
+import { mulberry32 } from './search/prng.js';
 import type { SiteData } from './siteData.js';
+
+/** The repo's one seeded PRNG, re-exported for the site benches' callers. */
+export { mulberry32 };
 
 export type Kind = 'home' | 'section' | 'article' | 'live' | 'search' | 'feed' | 'updates';
 
@@ -30,16 +34,6 @@ export const KINDS = Object.keys(MIX) as Kind[];
 export const HOT_SHARE = 0.7;
 export const HOT_ARTICLES = 20;
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const enc = encodeURIComponent;
 

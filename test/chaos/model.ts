@@ -67,14 +67,5 @@ export function afterPublish(s: ArticleState): ArticleState {
   return { status: 'published', row: s.staged ? s.newest : s.row, newest: s.newest, staged: false };
 }
 
-/** mulberry32: small, fast and reproducible from one 32-bit seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32: small, fast and reproducible from one 32-bit seed (the repo's one seeded PRNG). */
+export { mulberry32 as prng } from '../../bench/search/prng.js';
