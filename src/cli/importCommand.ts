@@ -1,5 +1,7 @@
+import { importHtmlFile } from '../ingest/html/importHtml.js';
 import { ImportError } from '../ingest/page/read.js';
-import { importPageFile, type ImportPageResult } from '../ingest/page/importPage.js';
+import { importPageFile } from '../ingest/page/importPage.js';
+import type { Services } from '../services/index.js';
 import { openServices } from './context.js';
 
 interface ImportOptions {
@@ -10,17 +12,27 @@ interface ImportOptions {
   keepGoing?: boolean;
 }
 
-type Outcome = ImportPageResult | { file: string; status: 'failed'; error: string; line?: number };
+interface Imported {
+  status: string;
+  url: string;
+  warnings: string[];
+}
+type Outcome<R> = R | { file: string; status: 'failed'; error: string; line?: number };
 
-/** Returns the exit code: 0 when every file imported, 1 otherwise. Results on stdout, the rest on stderr. */
-export async function importPages(files: string[], opts: ImportOptions): Promise<number> {
+/**
+ * The loop every file importer shares: each file its own article and transaction. Returns the
+ * exit code (0 only when every file imported). Results on stdout; progress, warnings and errors
+ * on stderr; a bad file stops the run unless `--keep-going`.
+ */
+async function importFiles<R extends Imported>(files: string[], opts: ImportOptions, importOne: (services: Services, file: string) => Promise<R>): Promise<number> {
   const services = await openServices();
-  const outcomes: Outcome[] = [];
+  const outcomes: Outcome<R>[] = [];
   let failed = 0;
   try {
-    for (const file of files) {
+    for (const [i, file] of files.entries()) {
+      if (files.length > 1) process.stderr.write(`[${i + 1}/${files.length}] ${file}\n`);
       try {
-        const r = await importPageFile(services, file, opts);
+        const r = await importOne(services, file);
         outcomes.push(r);
         for (const w of r.warnings) process.stderr.write(`${file}: warning: ${w}\n`);
         if (!opts.json) process.stdout.write(`${file}: ${r.status} ${r.url}\n`);
@@ -37,4 +49,14 @@ export async function importPages(files: string[], opts: ImportOptions): Promise
   }
   if (opts.json) process.stdout.write(`${JSON.stringify(outcomes, null, 2)}\n`);
   return failed ? 1 : 0;
+}
+
+/** `nashra import page`: the text of a saved article page. */
+export function importPages(files: string[], opts: ImportOptions): Promise<number> {
+  return importFiles(files, opts, (services, file) => importPageFile(services, file, opts));
+}
+
+/** `nashra import html`: a saved HTML article page, as a draft. */
+export function importHtmlPages(files: string[], opts: Pick<ImportOptions, 'json' | 'keepGoing'>): Promise<number> {
+  return importFiles(files, opts, (services, file) => importHtmlFile(services, file));
 }
