@@ -17,7 +17,7 @@ import { insertRevision } from '../store/revisions.js';
 import { lockArticle } from '../store/workflow.js';
 import type { Database } from '../store/schema.js';
 import { bumpContentVersion } from '../store/siteState.js';
-import { ensureNamed } from '../store/taxonomy.js';
+import { ensureNamedCached, type NamedCache } from '../store/taxonomy.js';
 import { syncArticle } from '../search/sync.js';
 import { slugify } from '../text/slug.js';
 import type { ContentEvents } from './events.js';
@@ -45,11 +45,11 @@ export async function assertMediaExist(db: Db, a: ValidArticleInput): Promise<vo
   if (missing != null) throw new ValidationError(`media ${missing} does not exist`);
 }
 
-async function linkTaxonomy(db: Db, id: number, a: ValidArticleInput): Promise<void> {
+async function linkTaxonomy(db: Db, id: number, a: ValidArticleInput, names?: NamedCache): Promise<void> {
   const tags = [];
-  for (const name of new Set(a.tags)) tags.push(await ensureNamed(db, 'tags', slugify(name), name));
+  for (const name of new Set(a.tags)) tags.push(await ensureNamedCached(db, names, 'tags', slugify(name), name));
   const authors = [];
-  for (const name of new Set(a.authors)) authors.push(await ensureNamed(db, 'authors', slugify(name), name));
+  for (const name of new Set(a.authors)) authors.push(await ensureNamedCached(db, names, 'authors', slugify(name), name));
   await setArticleTags(db, id, [...new Set(tags.map((t) => t.id))]);
   await setArticleAuthors(db, id, [...new Set(authors.map((t) => t.id))]);
 }
@@ -59,8 +59,9 @@ async function toRow(
   a: ValidArticleInput,
   now: string,
   firstPublishedAt: string | null = null,
+  names?: NamedCache,
 ): Promise<Omit<ArticleRow, 'created_at'>> {
-  const section = await ensureNamed(db, 'sections', slugify(a.section), a.section);
+  const section = await ensureNamedCached(db, names, 'sections', slugify(a.section), a.section);
   return {
     slug: slugify(a.headline) || 'article',
     headline: a.headline,
@@ -95,11 +96,12 @@ export async function createArticleIn(
   input: ArticleInput,
   now = new Date().toISOString(),
   by: ContentAuthor = {},
+  names?: NamedCache,
 ): Promise<number> {
   const a = validate(ArticleInputSchema, input, 'article');
   await assertMediaExist(db, a);
-  const id = await insertArticle(db, { ...(await toRow(db, a, now)), created_at: now, owner_id: by.userId ?? null });
-  await linkTaxonomy(db, id, a);
+  const id = await insertArticle(db, { ...(await toRow(db, a, now, null, names)), created_at: now, owner_id: by.userId ?? null });
+  await linkTaxonomy(db, id, a, names);
   await insertRevision(db, { articleId: id, userId: by.userId ?? null, createdAt: now, content: revisionContent(a), note: by.note });
   await bumpContentVersion(db);
   // Imports and the demo create published articles directly: search must see them in this commit.
@@ -119,24 +121,24 @@ export async function markRevisedIn(db: Db, id: number, revisedAt: string): Prom
   await updateArticleRow(db, id, { revised_at: at.toISOString() });
 }
 
-export async function replaceArticleIn(db: Db, id: number, input: ArticleInput, now = new Date().toISOString(), by: ContentAuthor = {}) {
+export async function replaceArticleIn(db: Db, id: number, input: ArticleInput, now = new Date().toISOString(), by: ContentAuthor = {}, names?: NamedCache) {
   const a = validate(ArticleInputSchema, input, 'article');
   // The row lock serialises concurrent replacements, so their revision numbers cannot collide.
   if (!(await lockArticle(db, id))) throw new NotFoundError(`article ${id} not found`);
-  await applyArticleIn(db, id, a, now);
+  await applyArticleIn(db, id, a, now, names);
   await insertRevision(db, { articleId: id, userId: by.userId ?? null, createdAt: now, content: revisionContent(a), note: by.note });
   await syncArticle(db, id);
 }
 
 /** Makes validated content the article's row (live content when published), without a revision. */
-export async function applyArticleIn(db: Db, id: number, a: ValidArticleInput, now = new Date().toISOString()) {
+export async function applyArticleIn(db: Db, id: number, a: ValidArticleInput, now = new Date().toISOString(), names?: NamedCache) {
   const existing = await db.selectFrom('articles').select(['published_at']).where('id', '=', id).executeTakeFirst();
   if (!existing) throw new NotFoundError(`article ${id} not found`);
   await assertMediaExist(db, a);
   // The first publication time stays unless the editor sets another: feeds and sitemaps rely on it.
   // Content applied whole supersedes any pending staged edit.
-  await updateArticleRow(db, id, { ...(await toRow(db, a, now, existing.published_at)), staged_revision_id: null });
-  await linkTaxonomy(db, id, a);
+  await updateArticleRow(db, id, { ...(await toRow(db, a, now, existing.published_at, names)), staged_revision_id: null });
+  await linkTaxonomy(db, id, a, names);
   await bumpContentVersion(db);
 }
 

@@ -29,6 +29,23 @@ export async function ensureNamed(db: Db, table: NamedTable, slug: string, name:
   return db.selectFrom(table).select(['id', 'slug', 'name']).where('slug', '=', slug).executeTakeFirstOrThrow();
 }
 
+/**
+ * Rows found by `ensureNamed`, kept by table and slug for a bulk run (an import looks up the same
+ * few sections, tags and authors for every item). Whoever holds one must clear it when a
+ * transaction that used it rolls back: a row created there no longer exists.
+ */
+export type NamedCache = Map<string, Named>;
+
+export async function ensureNamedCached(db: Db, cache: NamedCache | undefined, table: NamedTable, slug: string, name: string): Promise<Named> {
+  if (!cache) return ensureNamed(db, table, slug, name);
+  const key = `${table}\u0000${slug}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const row = await ensureNamed(db, table, slug, name);
+  cache.set(key, row);
+  return row;
+}
+
 export function findNamedBySlug(db: Db, table: NamedTable, slug: string): Promise<Named | undefined> {
   return db.selectFrom(table).select(['id', 'slug', 'name']).where('slug', '=', slug).executeTakeFirst();
 }

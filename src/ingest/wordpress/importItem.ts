@@ -5,6 +5,7 @@ import { createPageIn, replacePageIn, type PageInput } from '../../services/page
 import { pagePath, storedRedirectPath } from '../../services/redirects.js';
 import { findImportKey, localRowExists, saveImportKey, setImportedArticleState } from '../../store/importKeys.js';
 import { redirectTargetState, saveRedirects } from '../../store/redirects.js';
+import type { NamedCache } from '../../store/taxonomy.js';
 import { convertBody, resolveImages, type PendingImage } from './body.js';
 import { hashOf, itemTransaction } from './transaction.js';
 import {
@@ -37,6 +38,8 @@ export interface SiteContext {
   mediaIds: Map<number, number>;
   /** File under uploads → attachment id, for body images that name no attachment. */
   byFile: Map<string, number>;
+  /** Sections, tags and authors by slug for the run; emptied whenever an item's transaction rolls back. */
+  names: NamedCache;
 }
 
 const iso = (utc: string) => new Date(utc).toISOString();
@@ -143,10 +146,12 @@ export async function importEntry(ctx: SiteContext, item: WxrItem, kind: 'articl
     hashInput = { input, scheduledAt, featured };
     write = async (trx, existing) => {
       let id: number;
-      if (existing === null) id = await createArticleIn(trx, input, created);
+      // A dry run rolls every item back: nothing it looked up or created may be remembered.
+      const names = ctx.dryRun ? undefined : ctx.names;
+      if (existing === null) id = await createArticleIn(trx, input, created, {}, names);
       else {
         id = existing;
-        await replaceArticleIn(trx, id, input, changed);
+        await replaceArticleIn(trx, id, input, changed, {}, names);
       }
       await setImportedArticleState(trx, id, { featured, scheduledAt, updatedAt: changed });
       return id;
@@ -155,23 +160,28 @@ export async function importEntry(ctx: SiteContext, item: WxrItem, kind: 'articl
   const hash = hashOf({ v: 1, hashInput, paths, created, changed });
   const table = kind === 'page' ? 'pages' : 'articles';
 
-  return itemTransaction(services.store.db, ctx.dryRun, async (trx) => {
-    const found = await findImportKey(trx, source, kind, keys);
-    const existing = found && (await localRowExists(trx, table, found.localId)) ? found.localId : null;
-    let id: number;
-    let outcome: ItemReport['outcome'];
-    if (existing !== null && found!.hash === hash) {
-      id = existing;
-      outcome = 'unchanged';
-    } else {
-      id = await write(trx, existing);
-      outcome = existing === null ? 'imported' : 'updated';
-      await saveRedirects(trx, paths, { target_type: kind, target_id: id, source }, changed);
-      await saveImportKey(trx, { source, kind, externalIds: keys, localId: id, hash, at: new Date().toISOString() });
-    }
-    // Only what readers can open has a URL (and only then is the current slug read).
-    const now = reportStatus === 'published' ? await redirectTargetState(trx, { target_type: kind, target_id: id }) : undefined;
-    const url = now?.status === 'published' ? config.baseUrl + (kind === 'page' ? pagePath(now.slug) : articlePath(now)) : undefined;
-    return { ...base, title, outcome, localId: id, ...(url ? { url } : {}), status: reportStatus, warnings };
-  });
+  try {
+    return await itemTransaction(services.store.db, ctx.dryRun, async (trx) => {
+      const found = await findImportKey(trx, source, kind, keys);
+      const existing = found && (await localRowExists(trx, table, found.localId)) ? found.localId : null;
+      let id: number;
+      let outcome: ItemReport['outcome'];
+      if (existing !== null && found!.hash === hash) {
+        id = existing;
+        outcome = 'unchanged';
+      } else {
+        id = await write(trx, existing);
+        outcome = existing === null ? 'imported' : 'updated';
+        await saveRedirects(trx, paths, { target_type: kind, target_id: id, source }, changed);
+        await saveImportKey(trx, { source, kind, externalIds: keys, localId: id, hash, at: new Date().toISOString() });
+      }
+      // Only what readers can open has a URL (and only then is the current slug read).
+      const now = reportStatus === 'published' ? await redirectTargetState(trx, { target_type: kind, target_id: id }) : undefined;
+      const url = now?.status === 'published' ? config.baseUrl + (kind === 'page' ? pagePath(now.slug) : articlePath(now)) : undefined;
+      return { ...base, title, outcome, localId: id, ...(url ? { url } : {}), status: reportStatus, warnings };
+    });
+  } catch (e) {
+    ctx.names.clear(); // rolled back: a section, tag or author created in it is gone
+    throw e;
+  }
 }

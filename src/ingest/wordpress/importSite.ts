@@ -182,7 +182,7 @@ async function importPasses(services: Services, file: string, opts: WordpressImp
   }
 
   // ---------------------------------------------------------------- posts and pages
-  const ctx: SiteContext = { services, source, site, zone, dryRun, authorNames, attachments: pass.attachments, mediaIds, byFile };
+  const ctx: SiteContext = { services, source, site, zone, dryRun, authorNames, attachments: pass.attachments, mediaIds, byFile, names: new Map() };
   for await (const r of readWxr(file)) {
     if (r.kind !== 'item' || r.type === 'attachment') continue;
     const target = itemTarget(r);
