@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DateTime } from 'luxon';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BodySchema } from '../../../src/domain/blocks.js';
@@ -24,42 +23,16 @@ import {
   zoneMatches,
 } from '../../../src/ingest/wordpress/map.js';
 import { metaValues, readWxr, type WxrAuthor, type WxrCategory, type WxrItem, type WxrRecord, type WxrSite, type WxrTag } from '../../../src/ingest/wordpress/wxr.js';
-import { available } from '../../helpers/services.js';
+import { type ExpectedImage, type ExpectedPost, WP_DIR, WP_XML, wpFixturePresent } from './importFixture.js';
 
 // The real WordPress 6.1.9 export and its list of facts (README.md, sample-expected.json).
-const DIR = fileURLToPath(new URL('../../../../shared/fixtures/wordpress/', import.meta.url));
-const XML = join(DIR, 'sample-export.xml');
-const present = available('WordPress fixture', existsSync(XML) && existsSync(join(DIR, 'sample-expected.json')), `${XML} not found`);
-
-interface ExpectedImage { file: string; caption: string; caption_text?: string; credit: string; alt: string }
-interface ExpectedComment { wp_comment_id: number; author: string; approved: boolean; parent: number; user_login: string | null; date_utc: string }
-interface ExpectedPost {
-  wp_post_id: number;
-  type: 'post' | 'page';
-  title: string;
-  slug: string;
-  slug_encoded: string;
-  status: string;
-  date_damascus: string;
-  date_utc: string | null;
-  wp_link: string;
-  author: { login: string; display_name: string };
-  categories: { name: string; slug: string; parent: string | null }[];
-  tags: { name: string; slug: string }[];
-  featured_image: ExpectedImage | null;
-  body_images: ExpectedImage[];
-  editor: 'blocks' | 'classic';
-  excerpt: string;
-  sticky: boolean;
-  old_slugs: string[];
-  comments: ExpectedComment[];
-}
+const present = wpFixturePresent();
 
 const ZONE = 'Asia/Damascus'; // the site's zone (not in the file): what --timezone would be given
 const STATUS: Record<string, string> = { publish: 'published', private: 'unpublished', draft: 'draft', future: 'scheduled' };
 
 describe.runIf(present)('WordPress fixture: sample-export.xml', () => {
-  const expected = present ? JSON.parse(readFileSync(join(DIR, 'sample-expected.json'), 'utf8')) : null;
+  const expected = present ? JSON.parse(readFileSync(join(WP_DIR, 'sample-expected.json'), 'utf8')) : null;
   const records: WxrRecord[] = [];
   let site: WxrSite;
   let authors: WxrAuthor[];
@@ -67,7 +40,7 @@ describe.runIf(present)('WordPress fixture: sample-export.xml', () => {
   const expectedPosts = (): ExpectedPost[] => (present ? [...expected.posts, ...expected.pages] : []);
 
   beforeAll(async () => {
-    for await (const r of readWxr(XML)) records.push(r);
+    for await (const r of readWxr(WP_XML)) records.push(r);
     site = records.find((r): r is WxrSite => r.kind === 'site')!;
     authors = records.filter((r): r is WxrAuthor => r.kind === 'author');
     items = new Map(records.filter((r): r is WxrItem => r.kind === 'item').map((i) => [i.postId!, i]));
@@ -158,7 +131,7 @@ describe.runIf(present)('WordPress fixture: sample-export.xml', () => {
         parentId: id,
       });
       expect(textOf(att.excerpt)).toBe(p.featured_image.caption);
-      expect(existsSync(join(DIR, 'uploads', image.file!))).toBe(true);
+      expect(existsSync(join(WP_DIR, 'uploads', image.file!))).toBe(true);
     }
 
     const body = convertBody(item.content);

@@ -17,6 +17,14 @@ export interface ExpectedImage {
   credit: string;
   alt: string;
 }
+export interface ExpectedComment {
+  wp_comment_id: number;
+  author: string;
+  approved: boolean;
+  parent: number;
+  user_login: string | null;
+  date_utc: string;
+}
 export interface ExpectedPost {
   wp_post_id: number;
   type: 'post' | 'page';
@@ -36,7 +44,7 @@ export interface ExpectedPost {
   excerpt: string;
   sticky: boolean;
   old_slugs: string[];
-  comments: unknown[];
+  comments: ExpectedComment[];
 }
 export interface Expected {
   counts: Record<string, number>;
