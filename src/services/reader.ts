@@ -61,39 +61,31 @@ export class ReaderService {
   }
 
   async section(slug: string, page = 1): Promise<{ section: Named; articles: ArticleSummary[]; hasMore: boolean } | undefined> {
-    const section = await findNamedBySlug(this.store.db, 'sections', slug);
-    if (!section) return undefined;
-    const rows = await listArticles(this.store.db, {
-      status: 'published',
-      sectionId: section.id,
-      limit: PAGE_SIZE + 1,
-      offset: (page - 1) * PAGE_SIZE,
-    });
-    return { section, articles: rows.slice(0, PAGE_SIZE), hasMore: rows.length > PAGE_SIZE };
+    const found = await this.#listPage('sections', 'sectionId', slug, page);
+    return found && { section: found.named, articles: found.articles, hasMore: found.hasMore };
   }
 
   async tag(slug: string, page = 1): Promise<{ tag: Named; articles: ArticleSummary[]; hasMore: boolean } | undefined> {
-    const tag = await findNamedBySlug(this.store.db, 'tags', slug);
-    if (!tag) return undefined;
-    const rows = await listArticles(this.store.db, {
-      status: 'published',
-      tagId: tag.id,
-      limit: PAGE_SIZE + 1,
-      offset: (page - 1) * PAGE_SIZE,
-    });
-    return { tag, articles: rows.slice(0, PAGE_SIZE), hasMore: rows.length > PAGE_SIZE };
+    const found = await this.#listPage('tags', 'tagId', slug, page);
+    return found && { tag: found.named, articles: found.articles, hasMore: found.hasMore };
   }
 
   async author(slug: string, page = 1): Promise<{ author: Named; articles: ArticleSummary[]; hasMore: boolean } | undefined> {
-    const author = await findNamedBySlug(this.store.db, 'authors', slug);
-    if (!author) return undefined;
+    const found = await this.#listPage('authors', 'authorId', slug, page);
+    return found && { author: found.named, articles: found.articles, hasMore: found.hasMore };
+  }
+
+  /** One page of a section's, tag's or author's published articles; one row more tells whether another page follows. */
+  async #listPage(table: 'sections' | 'tags' | 'authors', filter: 'sectionId' | 'tagId' | 'authorId', slug: string, page: number) {
+    const named = await findNamedBySlug(this.store.db, table, slug);
+    if (!named) return undefined;
     const rows = await listArticles(this.store.db, {
       status: 'published',
-      authorId: author.id,
+      [filter]: named.id,
       limit: PAGE_SIZE + 1,
       offset: (page - 1) * PAGE_SIZE,
     });
-    return { author, articles: rows.slice(0, PAGE_SIZE), hasMore: rows.length > PAGE_SIZE };
+    return { named, articles: rows.slice(0, PAGE_SIZE), hasMore: rows.length > PAGE_SIZE };
   }
 
   async article(id: number): Promise<ArticlePage | undefined> {
