@@ -11,17 +11,7 @@ import { buildApp } from '../../src/web/app.js';
 import { runNashra, startNashra, type ServerProcess } from '../helpers/serverProcess.js';
 import { openTestSite, storeTargets } from '../helpers/services.js';
 import { actorFor, insertTestUser } from '../helpers/users.js';
-
-/** Polls until `check` resolves truthy; generous, since it waits on processes and sockets, not a clock. */
-async function until<T>(check: () => T | Promise<T>, what: string, timeoutMs = 20_000): Promise<NonNullable<T>> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { until } from '../helpers/until.js';
 
 describe.each(storeTargets())('/healthz and /readyz ($name)', (target) => {
   it('are 200 on a migrated store, and /readyz is 503 with a reason while a migration is pending', async () => {

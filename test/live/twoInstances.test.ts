@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { available } from '../helpers/services.js';
 import { runNashra, startNashra, type ServerProcess } from '../helpers/serverProcess.js';
 import { redisTarget, startTcpProxy, viaProxy, type TcpProxy } from '../helpers/tcpProxy.js';
+import { until } from '../helpers/until.js';
 
 /**
  * The issue's acceptance for scale-out: two `nashra serve` processes on two ports share one
@@ -18,17 +19,6 @@ const PG_URL = process.env.DATABASE_URL_TEST;
 const REDIS_URL = process.env.REDIS_URL;
 const runs =
   available('PostgreSQL', !!PG_URL, 'DATABASE_URL_TEST is not set') && available('Redis', !!REDIS_URL, 'REDIS_URL is not set');
-
-/** Polls until `check` resolves truthy; generous, since it waits on processes and sockets, not a clock. */
-async function until<T>(check: () => T | Promise<T>, what: string, timeoutMs = 15_000): Promise<NonNullable<T>> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 interface SseFrame {
   id?: string;
